@@ -1,0 +1,160 @@
+"""The plugin's options: typed, validated, and overridable from the environment.
+
+Every option can be set by `NOTION_SYNC_<OPTION>` so that CI can switch a build to
+offline or point it at another API root without editing mkdocs.yml; the environment
+wins because it is the more specific, per-run setting.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config.base import ValidationError
+from mkdocs.config import config_options as c
+
+from .ids import parse_notion_id
+
+ENV_PREFIX = "NOTION_SYNC_"
+DEFAULT_API_URL = "https://api.notion.com"
+
+
+class NotionId(c.Type[str]):
+    """An id or any Notion URL form, normalised to the dashed id the API answers with."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        notion_id = parse_notion_id(text)
+        if notion_id is None:
+            raise ValidationError(
+                f"{text!r} is not a Notion id or URL; copy the page's link from Notion "
+                "(Share > Copy link) or its 32-character id"
+            )
+        return notion_id
+
+
+class Number(c.Type[float]):
+    """A number within bounds; ints are accepted where floats are meant."""
+
+    def __init__(self, default: float, minimum: float, maximum: float) -> None:
+        super().__init__((int, float), default=default)
+        self.minimum, self.maximum = minimum, maximum
+
+    def run_validation(self, value: object) -> float:
+        if isinstance(value, bool):
+            raise ValidationError(f"expected a number but received {value!r}")
+        number = super().run_validation(value)
+        if not self.minimum <= number <= self.maximum:
+            raise ValidationError(
+                f"must be between {self.minimum:g} and {self.maximum:g}, not {number!r}"
+            )
+        return float(number)
+
+
+class Count(c.Type[int]):
+    """A whole number within bounds."""
+
+    def __init__(self, default: int, minimum: int, maximum: int) -> None:
+        super().__init__(int, default=default)
+        self.minimum, self.maximum = minimum, maximum
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool):
+            raise ValidationError(f"expected a whole number but received {value!r}")
+        number = super().run_validation(value)
+        if not self.minimum <= number <= self.maximum:
+            raise ValidationError(
+                f"must be between {self.minimum} and {self.maximum}, not {number!r}"
+            )
+        return number
+
+
+class SiteFolder(c.Type[str]):
+    """A folder inside the site: relative, normalised, never escaping it."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value).strip().replace("\\", "/")
+        folder = posixpath.normpath(text.strip("/")) if text.strip("/") else "."
+        if folder == ".." or folder.startswith("../") or "\x00" in folder:
+            raise ValidationError(f"{text!r} must be a folder inside the site, like 'handbook'")
+        return "" if folder == "." else folder
+
+
+class SourceConfig(base.Config):
+    """One Notion page tree or database mounted at a folder of the site."""
+
+    page = c.Optional(NotionId())
+    database = c.Optional(NotionId())
+    dest = SiteFolder()
+    filter = c.Optional(c.Type(dict))
+    sorts = c.Optional(c.Type(list))
+
+
+class SourceOption(c.SubConfig[SourceConfig]):
+    """A source names exactly one page or database; anything else is a typo to report."""
+
+    def run_validation(self, value: object) -> SourceConfig:
+        if not isinstance(value, Mapping):
+            raise ValidationError(
+                f"each source must be a mapping like {{page: ID, dest: folder}}, not {value!r}"
+            )
+        source = super().run_validation(value)
+        if (source.page is None) == (source.database is None):
+            raise ValidationError("each source needs exactly one of 'page' or 'database'")
+        if source.page and (source.filter is not None or source.sorts is not None):
+            raise ValidationError("'filter' and 'sorts' apply to 'database' sources only")
+        return source
+
+
+class NotionSyncConfig(base.Config):
+    """Options of the `notion-sync` plugin; names are fixed by the user contract."""
+
+    enabled = c.Type(bool, default=True)
+    token = c.Optional(c.Type(str))
+    api_url = c.URL(default=DEFAULT_API_URL)
+    sources = c.ListOfItems(SourceOption(), default=[])
+    cache_dir = c.Type(str, default=".cache/plugin/notion-sync")
+    offline = c.Type(bool, default=False)
+    concurrency = Count(default=4, minimum=1, maximum=64)
+    rate_limit = Number(default=3.0, minimum=0.01, maximum=10_000)
+    max_retries = Count(default=5, minimum=0, maximum=50)
+    on_error = c.Choice(("fail", "warn"), default="fail")
+    poll_interval = Number(default=30, minimum=0, maximum=86_400)
+    metrics_file = c.Optional(c.Type(str))
+    timeout = Number(default=30, minimum=0.1, maximum=600)
+    demo = c.Type(bool, default=False)
+
+
+def apply_env_overrides(
+    options: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Options with `NOTION_SYNC_<OPTION>` values laid over them, parsed as YAML scalars
+    (so `true`, `8`, `0.5` and `[{page: ..., dest: ...}]` mean what they say)."""
+    env = os.environ if environ is None else environ
+    merged = dict(options)
+    for name, _option in NotionSyncConfig._schema:
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is None:
+            continue
+        try:
+            merged[name] = raw if name in ("token", "api_url") else yaml.safe_load(raw)
+        except yaml.YAMLError:
+            merged[name] = raw
+    return merged
+
+
+def resolve_token(configured: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The token option wins; otherwise NOTION_TOKEN, the name every Notion tool uses."""
+    env = os.environ if environ is None else environ
+    token = configured or env.get("NOTION_TOKEN")
+    return token.strip() if token and token.strip() else None

@@ -1,0 +1,47 @@
+"""What the converter needs from the rest of the pipeline, as a narrow protocol.
+
+The renderers stay pure functions of (block JSON, context): links, assets and warnings
+are answered by whoever drives the conversion (the sync for site pages, the embed step
+for hand-written pages, tests with a fake), so the converter never imports MkDocs,
+the client or the cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+Block = dict[str, Any]
+"""A Notion block object as the API returns it, plus a `children` list of nested blocks
+(filled in by the sync for every block whose `has_children` is true, except child_page
+and child_database, which are separate pages)."""
+
+RichText = list[dict[str, Any]]
+
+
+class RenderContext(Protocol):
+    """Answers the converter's questions about the site it is writing for."""
+
+    @property
+    def page_title(self) -> str:
+        """Title of the page being converted, to name it in warnings."""
+        ...
+
+    def link_to_page(self, page_id: str, block_id: str | None = None) -> str | None:
+        """Relative Markdown link target (`../guide/setup.md#anchor`) of a synced page or
+        database, or None when it is not part of the site."""
+        ...
+
+    def rewrite_url(self, url: str) -> str:
+        """A link found in content: Notion URLs of synced pages become site links, others
+        come back unchanged (a Notion URL outside the site is warned about once)."""
+        ...
+
+    def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
+        """Relative URL of the local copy of a file object (`{"type": "file"|"external",
+        ...}`) owned by block or page `owner_id`; None when there is no local copy (the
+        renderer then links an external URL, and never a Notion-signed one)."""
+        ...
+
+    def warn(self, message: str) -> None:
+        """Report a problem the reader would notice (unknown block, broken link)."""
+        ...

@@ -1,0 +1,448 @@
+"""Walks the sources into a tree of pages, fetching only what changed since last time.
+
+Freshness: one search request returns the 100 most recently edited pages, so a build
+asks Notion "what changed since the last sync?" and reuses every other cached page
+without a request. Adding, moving or deleting a child page edits its parent, so the
+tree's shape is covered too. Database entries come from their query (100 a request),
+which carries each entry's last_edited_time. last_edited_time has minute precision, so
+the window reaches back over the minute of the previous sync.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+
+from .assets import AssetStore, files_in
+from .cache import Cache, CachedPage
+from .client import NotionAPI
+from .errors import NotionSyncError, NotSharedError, OfflineMiss
+from .render import plain_text
+from .tree import Page, PageKind, Source, SyncedTree
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
+
+MAX_DEPTH = 64
+"""Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
+CONTAINER_TYPES = frozenset({"child_page", "child_database"})
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def minute_window_start(iso: str) -> str:
+    """The start of the minute before `iso`: edits stamped in the same minute as the
+    previous sync (minute precision) still count as new."""
+    moment = datetime.strptime(iso[:16], "%Y-%m-%dT%H:%M").replace(tzinfo=timezone.utc)
+    return (moment - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def minute_over(last_edited: str, fetched_at: str) -> bool:
+    """True when the copy was fetched after the minute of its last edit ended, so no
+    later edit can hide behind the same minute-precision timestamp."""
+    return bool(last_edited) and fetched_at[:16] > last_edited[:16]
+
+
+def is_fresh(cached: CachedPage, obj: dict[str, Any]) -> bool:
+    """The cached copy shows the page as it is now: same edit time, and that minute
+    was over when we fetched it."""
+    return cached.last_edited_time == str(obj.get("last_edited_time", "")) and minute_over(
+        cached.last_edited_time, cached.fetched_at
+    )
+
+
+def title_of(obj: dict[str, Any]) -> str:
+    """The title of a page, entry or database, whatever its title property is called."""
+    if obj.get("object") in ("database", "data_source"):
+        return plain_text(obj.get("title") or []).strip() or "Untitled"
+    for prop in (obj.get("properties") or {}).values():
+        if isinstance(prop, dict) and prop.get("type") == "title":
+            return plain_text(prop.get("title") or []).strip() or "Untitled"
+    return "Untitled"
+
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SyncOptions:
+    offline: bool = False
+    on_error: Literal["fail", "warn"] = "fail"
+    concurrency: int = 4
+    warn: Callable[[str], None] = field(
+        default=lambda message: log.warning("notion-sync: %s", message)
+    )
+
+
+class Sync:
+    """One build's walk over the sources."""
+
+    def __init__(
+        self,
+        api: NotionAPI | None,
+        cache: Cache,
+        assets: AssetStore,
+        options: SyncOptions,
+        progress: Progress | None = None,
+    ) -> None:
+        if api is None and not options.offline:
+            raise ValueError("an online sync needs an API client")
+        self.api = api
+        self.cache = cache
+        self.assets = assets
+        self.options = options
+        self.progress = progress
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(
+            max_workers=options.concurrency, thread_name_prefix="notion-sync"
+        )
+        self._pending: list[Future[None]] = []
+        self._done = 0
+        self._total = 0
+        self.fetched = 0
+        self.cached = 0
+        self._changed: dict[str, dict[str, Any]] | None = None
+        self._validated: set[str] = set()
+        self._seen: set[str] = set()
+        self._now = utc_now()
+
+    # -- the walk ---------------------------------------------------------------
+
+    def run(self, sources: list[Source]) -> SyncedTree:
+        started = utc_now()
+        try:
+            if not self.options.offline:
+                self._load_change_window()
+            roots = [self._root(source) for source in sources]
+            self._drain()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if not self.options.offline:
+            self.cache.put_json("meta", "last_sync", started)
+            self.cache.put_json("meta", "validated", sorted(self._seen))
+        return SyncedTree(roots=roots, fetched=self.fetched, cached=self.cached)
+
+    def _load_change_window(self) -> None:
+        """Ask Notion once what changed since the last sync; without a record of the
+        last sync, every cached page is checked against its page object instead."""
+        assert self.api is not None
+        last_sync = self.cache.get_json("meta", "last_sync")
+        validated = self.cache.get_json("meta", "validated")
+        if not isinstance(last_sync, str) or not isinstance(validated, list):
+            return
+        since = minute_window_start(last_sync)
+        self._changed = {str(obj["id"]): obj for obj in self.api.recently_edited(since)}
+        self._validated = set(validated)
+
+    def _root(self, source: Source) -> Page:
+        if source.kind == "database":
+            root = self._database_page(source.id, source, None)
+        else:
+            root = self._page(source.id, "page", source, None, None)
+        if root is None:
+            raise NotSharedError(source.id, source.kind)
+        return root
+
+    def _drain(self) -> None:
+        """Wait for every scheduled page, including those scheduled while waiting."""
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                pending, self._pending = self._pending, []
+            for future in pending:
+                future.result()
+
+    def _schedule(self, fn: Callable[[], None]) -> None:
+        with self._lock:
+            self._total += 1
+            self._pending.append(self._pool.submit(fn))
+
+    def _tick(self) -> None:
+        with self._lock:
+            self._done += 1
+            done, total = self._done, max(self._total, self._done)
+        if self.progress:
+            self.progress(done, total)
+
+    # -- pages ------------------------------------------------------------------
+
+    def _page(
+        self,
+        page_id: str,
+        kind: PageKind,
+        source: Source,
+        parent: Page | None,
+        known_obj: dict[str, Any] | None,
+    ) -> Page | None:
+        """Build one page node and schedule its child pages; None if it must be left out."""
+        with self._lock:
+            if page_id in self._seen:
+                return None  # a page reachable twice (link cycles, moved pages) is kept once
+            self._seen.add(page_id)
+        try:
+            record = self._load(page_id, known_obj)
+        except NotionSyncError as error:
+            fallback = self._fallback(page_id, error)
+            if fallback is None:
+                return None
+            record = fallback
+        if record.obj.get("in_trash") or record.obj.get("archived"):
+            return None
+        page = Page(
+            id=page_id,
+            kind=kind,
+            title=title_of(record.obj),
+            source=source,
+            parent=parent,
+            obj=record.obj,
+        )
+        self._submit_assets(page_id, record)
+        for child_kind, child_id in _child_pages(record.blocks):
+            placeholder = Page(id=child_id, kind="page", title="", source=source, parent=page)
+            page.children.append(placeholder)
+            self._schedule(self._fill(placeholder, child_kind))
+        self._tick()
+        return page
+
+    def _fill(self, placeholder: Page, child_kind: str) -> Callable[[], None]:
+        """A task that replaces a placeholder child with the fetched page (or drops it)."""
+
+        def task() -> None:
+            parent = placeholder.parent
+            assert parent is not None
+            if child_kind == "child_database":
+                node = self._database_page(placeholder.id, placeholder.source, parent)
+            else:
+                node = self._page(placeholder.id, "page", placeholder.source, parent, None)
+            with self._lock:
+                index = parent.children.index(placeholder)
+                if node is None:
+                    del parent.children[index]
+                else:
+                    parent.children[index] = node
+
+        return task
+
+    def _load(self, page_id: str, known_obj: dict[str, Any] | None) -> CachedPage:
+        """The page's object and blocks, from the cache when provably fresh."""
+        cached = self.cache.get_page(page_id)
+        if self.options.offline:
+            if cached is None:
+                raise OfflineMiss(
+                    f"page {page_id} is not in the cache; build once online (unset offline) first"
+                )
+            self._count(cached=True)
+            return cached
+        assert self.api is not None
+        if (
+            cached is not None
+            and known_obj is None
+            and self._changed is not None
+            and page_id in self._validated
+            and page_id not in self._changed
+        ):
+            self._count(cached=True)
+            return cached
+        obj = known_obj or (self._changed or {}).get(page_id) or self.api.page(page_id)
+        if cached is not None and is_fresh(cached, obj):
+            self._count(cached=True)
+            return CachedPage(obj=obj, blocks=cached.blocks, fetched_at=cached.fetched_at)
+        fetched_at = utc_now()
+        record = CachedPage(
+            obj=obj, blocks=self._block_tree(page_id, 0, frozenset()), fetched_at=fetched_at
+        )
+        self.cache.put_page(record)
+        self._count(cached=False)
+        return record
+
+    def _count(self, *, cached: bool) -> None:
+        with self._lock:
+            if cached:
+                self.cached += 1
+            else:
+                self.fetched += 1
+
+    def _block_tree(
+        self, block_id: str, depth: int, synced_path: frozenset[str]
+    ) -> list[dict[str, Any]]:
+        """All blocks under `block_id`, children nested under `children`."""
+        assert self.api is not None
+        blocks = self.api.children(block_id)
+        for block in blocks:
+            kind = block.get("type")
+            if not block.get("has_children") or kind in CONTAINER_TYPES:
+                continue
+            if depth >= MAX_DEPTH:
+                self.options.warn(
+                    f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
+                )
+                continue
+            synced = (
+                (block.get("synced_block") or {}).get("synced_from")
+                if kind == "synced_block"
+                else None
+            )
+            origin = str(synced.get("block_id")) if isinstance(synced, dict) else None
+            if origin and origin in synced_path:
+                continue  # a synced block that contains itself
+            path = synced_path | {origin} if origin else synced_path
+            block["children"] = self._block_tree(str(block["id"]), depth + 1, path)
+        return blocks
+
+    def _submit_assets(self, owner_id: str, record: CachedPage) -> None:
+        refresh = self._refresh_block if self.api else None
+        for block_id, file in files_in(record.blocks):
+            self.assets.submit(block_id, file, refresh)
+        for key in ("cover", "icon"):
+            page_file = record.obj.get(key)
+            if isinstance(page_file, dict):
+                refresh_page = self._refresh_page_file(key) if self.api else None
+                self.assets.submit(owner_id, page_file, refresh_page)
+
+    def _refresh_block(self, block_id: str) -> dict[str, Any] | None:
+        """A fresh signed URL for an expired file: the block is fetched again."""
+        assert self.api is not None
+        block = self.api.block(block_id)
+        kind = block.get("type")
+        payload = block.get(kind) if isinstance(kind, str) else None
+        if kind == "callout" and isinstance(payload, dict):
+            payload = payload.get("icon")
+        return payload if isinstance(payload, dict) else None
+
+    def _refresh_page_file(self, key: str) -> Callable[[str], dict[str, Any] | None]:
+        def refresh(page_id: str) -> dict[str, Any] | None:
+            assert self.api is not None
+            value = self.api.page(page_id).get(key)
+            return value if isinstance(value, dict) else None
+
+        return refresh
+
+    def _fallback(self, page_id: str, error: NotionSyncError) -> CachedPage | None:
+        """on_error: fail stops the build; warn keeps the cached copy, or leaves it out."""
+        if self.options.on_error == "fail":
+            raise error
+        cached = self.cache.get_page(page_id)
+        if cached is None:
+            self.options.warn(f"left out page {page_id}: {error}")
+            return None
+        self.options.warn(f"serving the cached copy of page {page_id}: {error}")
+        self._count(cached=True)
+        return cached
+
+    # -- databases --------------------------------------------------------------
+
+    def _database_page(self, database_id: str, source: Source, parent: Page | None) -> Page | None:
+        with self._lock:
+            if database_id in self._seen:
+                return None
+            self._seen.add(database_id)
+        try:
+            database, schemas, entries = self._database(database_id, source)
+        except NotionSyncError as error:
+            if self.options.on_error == "fail":
+                raise
+            self.options.warn(f"left out database {database_id}: {error}")
+            return None
+        page = Page(
+            id=database_id,
+            kind="database",
+            title=title_of(database),
+            source=source,
+            parent=parent,
+            obj=database,
+        )
+        page.columns = _columns(schemas)
+        for entry in entries:
+            if entry.get("in_trash") or entry.get("archived"):
+                continue
+            placeholder = Page(
+                id=str(entry["id"]),
+                kind="entry",
+                title=title_of(entry),
+                source=source,
+                parent=page,
+                obj=entry,
+            )
+            page.children.append(placeholder)
+            self._schedule(self._fill_entry(placeholder))
+        self._tick()
+        return page
+
+    def _fill_entry(self, placeholder: Page) -> Callable[[], None]:
+        def task() -> None:
+            parent = placeholder.parent
+            assert parent is not None
+            node = self._page(
+                placeholder.id, "entry", placeholder.source, parent, placeholder.obj or None
+            )
+            with self._lock:
+                index = parent.children.index(placeholder)
+                if node is None:
+                    del parent.children[index]
+                else:
+                    parent.children[index] = node
+
+        return task
+
+    def _database(
+        self, database_id: str, source: Source
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+        """The container, its data sources' schemas and its entries. Entries are always
+        re-queried (100 a request), which is the database's change check."""
+        key = f"{database_id}|{source.filter!r}|{source.sorts!r}"
+        if self.options.offline:
+            stored = self.cache.get_json("database", key)
+            if stored is None:
+                raise OfflineMiss(
+                    f"database {database_id} is not in the cache; build once online first"
+                )
+            self._count(cached=True)
+            return stored  # type: ignore[no-any-return]
+        assert self.api is not None
+        database = self.api.database(database_id)
+        schemas: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        for data_source in database.get("data_sources") or []:
+            ds_id = str(data_source.get("id"))
+            schemas.append(self.api.data_source(ds_id))
+            entries.extend(self.api.query(ds_id, filter=source.filter, sorts=source.sorts))
+        self.cache.put_json("database", key, (database, schemas, entries))
+        self._count(cached=False)
+        return database, schemas, entries
+
+
+def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(kind, id) of child pages and databases in the order Notion shows them, wherever
+    they sit (inside toggles and columns too)."""
+    found: list[tuple[str, str]] = []
+    stack = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        kind = block.get("type")
+        if kind in CONTAINER_TYPES and not block.get("in_trash"):
+            found.append((str(kind), str(block.get("id"))))
+            continue
+        children = block.get("children")
+        if isinstance(children, list):
+            stack.extend(reversed(children))
+    return found
+
+
+def _columns(schemas: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for schema in schemas:
+        props = schema.get("properties") or {}
+        for name, prop in props.items():
+            if isinstance(prop, dict) and prop.get("type") == "title":
+                names.insert(0, name) if name not in names else None
+        for name in props:
+            if name not in names:
+                names.append(name)
+    return names

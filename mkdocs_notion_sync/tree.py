@@ -1,0 +1,69 @@
+"""The synced workspace as a tree of pages: what sync produces and everything after reads.
+
+A `Page` holds no block content: bodies stay in the cache until they are rendered, so a
+20,000-page workspace does not sit in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PageKind = Literal["page", "database", "entry"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One `sources:` entry of the configuration, in the core's own terms."""
+
+    kind: Literal["page", "database"]
+    id: str
+    dest: str
+    filter: dict[str, Any] | None = None
+    sorts: list[Any] | None = None
+
+
+@dataclass(eq=False)
+class Page:
+    """A Notion page, database or database entry that becomes one page of the site."""
+
+    id: str
+    kind: PageKind
+    title: str
+    source: Source
+    parent: Page | None = None
+    children: list[Page] = field(default_factory=list)
+    obj: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The page or database object (properties, icon, cover, url, times); no blocks."""
+    path: str = ""
+    """Site path of the Markdown file (`handbook/guide/index.md`), set by links."""
+    columns: list[str] = field(default_factory=list)
+    """For a database: its property names in schema order (title first)."""
+
+    @property
+    def last_edited_time(self) -> str:
+        return str(self.obj.get("last_edited_time", ""))
+
+    @property
+    def url(self) -> str:
+        return str(self.obj.get("url") or "")
+
+    def walk(self) -> Iterator[Page]:
+        """This page and all below it, in Notion's order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class SyncedTree:
+    """Every source's root page, plus what it cost to get them."""
+
+    roots: list[Page]
+    fetched: int = 0
+    cached: int = 0
+
+    def pages(self) -> Iterator[Page]:
+        for root in self.roots:
+            yield from root.walk()
