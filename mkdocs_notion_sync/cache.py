@@ -30,6 +30,8 @@ class CachedPage:
     obj: dict[str, Any]
     blocks: list[dict[str, Any]]
     fetched_at: str
+    comments: list[dict[str, Any]] | None = None
+    """Fetched only when the `comments` option is on; None means not fetched."""
 
     @property
     def last_edited_time(self) -> str:

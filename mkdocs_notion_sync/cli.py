@@ -140,7 +140,7 @@ def check(settings: Settings, as_json: bool) -> int:
 
 
 def _check_source(api: Any, kind: str, object_id: str) -> dict[str, Any]:
-    from .sync import title_of
+    from .tree import title_of
 
     try:
         obj = api.database(object_id) if kind == "database" else api.page(object_id)
@@ -174,9 +174,9 @@ def pull(settings: Settings, out: Path, fmt: str) -> int:
                 )
         else:
             for document in outcome.documents:
-                _inside(out, document.path).write_text(document.markdown, encoding="utf-8")
-            for path, text in outcome.extra_files.items():
-                _inside(out, path).write_text(text, encoding="utf-8")
+                _inside(out, document.path).write_bytes(document.file.read_bytes())
+            for path, staged in outcome.extra_files.items():
+                _inside(out, path).write_bytes(staged.read_bytes())
             for path, stored in outcome.assets.items():
                 _inside(out, path).write_bytes(stored.read_bytes())
         print(pipeline.report.summary(), file=sys.stderr)

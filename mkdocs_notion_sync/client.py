@@ -8,6 +8,7 @@ counts are taken where the bytes go out, so they equal what the server saw.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -17,6 +18,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -59,6 +62,9 @@ class RequestMetrics:
     wait_seconds: float = 0.0
     by_endpoint: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
+    server_date: str | None = None
+    """The `Date` header of the latest answer: Notion's clock, which stamps edits."""
+    first_server_date: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, endpoint: str, status: str) -> None:
@@ -213,6 +219,10 @@ class PacedTransport(httpx.BaseTransport):
             self.metrics.record(endpoint, status)
             self.metrics.add(wait=waited)
             if response is not None and response.status_code not in RETRY_STATUSES:
+                date = response.headers.get("date")
+                if date:
+                    self.metrics.server_date = date
+                    self.metrics.first_server_date = self.metrics.first_server_date or date
                 self.breaker.succeeded()
                 self.pacer.succeeded()
                 return response
@@ -283,6 +293,17 @@ class NotionAPI:
 
     def close(self) -> None:
         self._http.close()
+
+    def server_now(self, *, first: bool = False) -> str:
+        """Notion's idea of now (ISO, a second early to be safe), else ours: edit times
+        are Notion's, so freshness is judged on Notion's clock. `first`: the time of the
+        first answer this client got, i.e. about when a sync began."""
+        moment = datetime.now(timezone.utc)
+        header = self.metrics.first_server_date if first else self.metrics.server_date
+        if header:
+            with contextlib.suppress(TypeError, ValueError):
+                moment = parsedate_to_datetime(header)
+        return (moment - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     def _call(self, what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
         """One API call with our errors; a garbled body is retried like a dropped one."""

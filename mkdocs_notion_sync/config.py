@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 from mkdocs.config import base
-from mkdocs.config.base import ValidationError
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 from .ids import parse_notion_id
 
@@ -98,6 +98,9 @@ class SourceConfig(base.Config):
     dest = SiteFolder()
     filter = c.Optional(c.Type(dict))
     sorts = c.Optional(c.Type(list))
+    columns = c.Optional(c.ListOfItems(c.Type(str)))
+    slug_property = c.Optional(c.Type(str))
+    blog = c.Type(bool, default=False)
 
 
 class SourceOption(c.SubConfig[SourceConfig]):
@@ -111,9 +114,44 @@ class SourceOption(c.SubConfig[SourceConfig]):
         source = super().run_validation(value)
         if (source.page is None) == (source.database is None):
             raise ValidationError("each source needs exactly one of 'page' or 'database'")
-        if source.page and (source.filter is not None or source.sorts is not None):
-            raise ValidationError("'filter' and 'sorts' apply to 'database' sources only")
+        database_only = ("filter", "sorts", "columns", "slug_property", "blog")
+        if source.page and any(source[key] not in (None, False) for key in database_only):
+            raise ValidationError(
+                "'filter', 'sorts', 'columns', 'slug_property' and 'blog' apply to "
+                "'database' sources only"
+            )
         return source
+
+
+OPTION_HELP = {
+    "enabled": "turn the plugin off without removing its configuration",
+    "token": "integration token; defaults to the NOTION_TOKEN environment variable",
+    "api_url": "API root (the bundled emulator in tests and the demo)",
+    "sources": "pages and databases to publish, each mounted at a `dest` folder",
+    "cache_dir": "cache folder, relative to mkdocs.yml's folder",
+    "offline": "build only from the cache; never contact the API",
+    "concurrency": "requests in flight at most",
+    "rate_limit": "requests per second, on average, the client allows itself",
+    "max_retries": "retries per request for 429, 5xx, 529, timeouts and dropped connections",
+    "on_error": "`fail` stops the build; `warn` serves the cached copy (or leaves the page out)",
+    "poll_interval": "seconds between change checks during `mkdocs serve`; 0 turns polling off",
+    "metrics_file": "path relative to site_dir; `.json` writes JSON, `.prom` Prometheus text",
+    "timeout": "seconds to wait for one HTTP request",
+    "edit_link": "show an 'edit in Notion' button on every Notion page",
+    "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
+    "download_external": "also download external (non-Notion) images and files",
+    "max_asset_size": "largest file downloaded, in MiB; bigger files are left out with a warning",
+    "demo": "serve the bundled demo workspace from the in-process emulator (no token needed)",
+    "page": "a Notion page id or URL: the page and all its child pages",
+    "database": "a Notion database id or URL: an index page and one page per entry",
+    "dest": "folder of the site where the source is mounted",
+    "filter": "database query filter, in Notion's JSON syntax",
+    "sorts": "database query sorts, in Notion's JSON syntax",
+    "columns": "properties shown as columns of the database's index table",
+    "slug_property": "a property whose text pins each entry's URL slug",
+    "blog": "publish the database as mkdocs-material blog posts",
+}
+"""One line per option, for the generated configuration reference."""
 
 
 class NotionSyncConfig(base.Config):
@@ -132,6 +170,10 @@ class NotionSyncConfig(base.Config):
     poll_interval = Number(default=30, minimum=0, maximum=86_400)
     metrics_file = c.Optional(c.Type(str))
     timeout = Number(default=30, minimum=0.1, maximum=600)
+    edit_link = c.Type(bool, default=True)
+    comments = c.Type(bool, default=False)
+    download_external = c.Type(bool, default=False)
+    max_asset_size = Number(default=50, minimum=0.001, maximum=10_000)
     demo = c.Type(bool, default=False)
 
 

@@ -13,6 +13,7 @@ from slugify import slugify
 
 from .ids import is_notion_url, parse_notion_url
 from .render import block_anchor
+from .render.properties import plain_property
 from .tree import Page
 
 RESERVED = frozenset({"index", "assets", "search", "404"})
@@ -24,12 +25,24 @@ def page_slug(title: str) -> str:
     return slug or "untitled"
 
 
+def entry_slug(page: Page) -> str:
+    """A database entry's slug can be pinned by a property (`slug_property`), so that
+    renaming it does not break links to it."""
+    name = page.source.slug_property
+    if page.kind == "entry" and name:
+        prop = (page.obj.get("properties") or {}).get(name)
+        text = plain_property(prop) if isinstance(prop, dict) else ""
+        if text.strip():
+            return page_slug(text)
+    return page_slug(page.title)
+
+
 def _sibling_slugs(pages: list[Page]) -> dict[str, str]:
     """Slug per page id: the oldest page keeps the plain slug, later namesakes get a
     suffix from their own id, so the result does not depend on the order of siblings."""
     by_slug: dict[str, list[Page]] = {}
     for page in pages:
-        slug = page_slug(page.title)
+        slug = entry_slug(page)
         if slug in RESERVED:
             slug = f"{slug}-page"
         by_slug.setdefault(slug, []).append(page)
@@ -47,6 +60,11 @@ def assign_paths(roots: Iterable[Page]) -> None:
     for root in roots:
         folder = root.source.dest
         root.path = posixpath.join(folder, "index.md") if folder else "index.md"
+        if root.source.blog:
+            # Material's blog reads posts from `<blog>/posts/`
+            folder = posixpath.join(folder, "posts") if folder else "posts"
+            for child in root.children:
+                child.children.clear()  # a post is one page; sub-pages stay in Notion
         _assign_children(root, folder)
 
 

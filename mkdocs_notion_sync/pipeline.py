@@ -7,8 +7,9 @@ exactly what a build would publish.
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -17,11 +18,11 @@ from .assets import AssetStore
 from .cache import Cache
 from .client import NotionAPI, Pacer
 from .errors import ConfigError
-from .links import assign_paths
-from .publish import Document, NavItem, Publisher
+from .links import SiteLinks, assign_paths
+from .publish import EmbedRequest, NavItem, Publisher, csv_path
 from .report import ProgressLog, SyncReport
 from .sync import Sync, SyncOptions, is_fresh, minute_window_start
-from .tree import Source, SyncedTree
+from .tree import Page, Source, SyncedTree
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.pipeline")
 
@@ -41,19 +42,67 @@ class Settings:
     timeout: float = 30.0
     on_error: Literal["fail", "warn"] = "fail"
     retry_base_delay: float = 0.25
+    edit_link: bool = True
+    comments: bool = False
+    download_external: bool = False
+    max_asset_size: float = 50.0
+    """MiB."""
+
+
+@dataclass(frozen=True)
+class StagedPage:
+    """A rendered page, written under cache_dir/site: MkDocs (and Material's blog, which
+    opens posts by path) read it from there, and memory holds none of it."""
+
+    path: str
+    file: Path
+    page_id: str
+    notion_url: str
+
+
+class Staging:
+    """The folder of rendered pages; unchanged pages keep their mtime (for `--dirty`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.written: set[Path] = set()
+
+    def write(self, relative: str, text: str) -> Path:
+        target = (self.root / relative).resolve()
+        if self.root not in target.parents:
+            raise ConfigError(f"refusing to write {relative!r} outside {self.root}")
+        self.written.add(target)
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.part")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        return target
+
+    def prune(self) -> None:
+        """Pages deleted in Notion disappear from the staging folder too."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.rglob("*"):
+            if path.is_file() and path not in self.written:
+                path.unlink(missing_ok=True)
 
 
 @dataclass
 class SyncOutcome:
     """What a run produced: pages as Markdown, the files they use, the nav, the figures."""
 
-    documents: list[Document]
+    documents: list[StagedPage]
     nav: list[NavItem]
     assets: dict[str, Path]
     """Site path (`assets/notion/<hash>.png`) -> stored file."""
-    extra_files: dict[str, str] = field(default_factory=dict)
-    """Site path -> text content (CSV downloads of databases)."""
+    extra_files: dict[str, Path] = field(default_factory=dict)
+    """Site path -> staged file (CSV downloads of databases)."""
     tree: SyncedTree | None = None
+    embeds: dict[EmbedRequest, str] = field(default_factory=dict)
+    """Rendered Markdown of each `<!-- notion: ... -->` in hand-written pages."""
 
 
 def _rate_limit_notice(seconds: float) -> None:
@@ -90,13 +139,17 @@ class Pipeline:
         self.warn = warn or (lambda message: log.warning("notion-sync: %s", message))
         self.report = SyncReport()
         self.synced_ids: set[str] = set()
+        self.links: SiteLinks | None = None
+        """Where each synced page is on the site, after the last run (for hand-written pages)."""
         self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
+        self.blog_authors: Callable[[Page], set[str]] | None = None
+        """Author ids Material's blog knows (its .authors.yml), set by the plugin."""
         """Shared by every build and the serve poller: one budget, as Notion counts it."""
 
     def close(self) -> None:
         self.cache.close()
 
-    def run(self) -> SyncOutcome:
+    def run(self, embeds: Iterable[EmbedRequest] = ()) -> SyncOutcome:
         """Sync, render and collect; the report is filled in even when it fails."""
         started = time.monotonic()
         settings = self.settings
@@ -106,6 +159,8 @@ class Pipeline:
             concurrency=settings.concurrency,
             timeout=settings.timeout,
             offline=settings.offline,
+            download_external=settings.download_external,
+            max_bytes=int(settings.max_asset_size * 1024 * 1024),
         )
         self.report = SyncReport()
         try:
@@ -118,27 +173,50 @@ class Pipeline:
                     on_error=settings.on_error,
                     concurrency=settings.concurrency,
                     warn=self.warn,
+                    comments=settings.comments,
                 ),
                 progress=ProgressLog(),
             )
-            tree = sync.run(settings.sources)
+            requests = list(embeds)
+            tree = sync.run(settings.sources, [r.page_id for r in requests])
             assign_paths(tree.roots)
-            publisher = Publisher(tree, self.cache, assets, self.warn)
-            documents = list(publisher.documents())
+            publisher = Publisher(
+                tree,
+                self.cache,
+                assets,
+                self.warn,
+                edit_link=settings.edit_link,
+                blog_authors=self.blog_authors,
+            )
+            staging = Staging(settings.cache_dir / "site")
+            documents = [
+                StagedPage(
+                    doc.path, staging.write(doc.path, doc.markdown), doc.page_id, doc.notion_url
+                )
+                for doc in publisher.documents()
+            ]
             extra = {
-                _csv_path(page.path): publisher.csv_for(page)
+                csv_path(page): staging.write(csv_path(page), publisher.csv_for(page))
                 for page in tree.pages()
                 if page.kind == "database"
             }
+            staging.prune()
+            rendered_embeds = {r: publisher.render_embed(r) for r in requests}
             for failure in assets.failures:
                 self.warn(failure)
             used = {f"assets/notion/{name}": assets.path_of(name) for name in sorted(assets.used)}
-            self.synced_ids = {page.id for page in tree.pages()}
+            self.synced_ids = {page.id for page in tree.pages()} | set(tree.embeds)
+            self.links = publisher.links
             self.report.pages_total = len(documents)
             self.report.pages_fetched = tree.fetched
             self.report.pages_cached = tree.cached
             return SyncOutcome(
-                documents=documents, nav=publisher.nav(), assets=used, extra_files=extra, tree=tree
+                documents=documents,
+                nav=publisher.nav(),
+                assets=used,
+                extra_files=extra,
+                tree=tree,
+                embeds=rendered_embeds,
             )
         finally:
             assets.close()
@@ -174,12 +252,6 @@ class Pipeline:
             api.close()
 
 
-def _csv_path(index_path: str) -> str:
-    folder = index_path.rsplit("/", 1)[0] if "/" in index_path else ""
-    name = (folder.rsplit("/", 1)[-1] or "entries") + ".csv"
-    return f"{folder}/{name}" if folder else name
-
-
 def settings_from(options: Any, cache_dir: Path, token: str | None) -> Settings:
     """Settings from the validated plugin config (duck-typed, so the CLI can reuse it)."""
     sources = [
@@ -189,6 +261,9 @@ def settings_from(options: Any, cache_dir: Path, token: str | None) -> Settings:
             dest=s.dest,
             filter=s.filter,
             sorts=s.sorts,
+            columns=tuple(s.columns) if s.columns else None,
+            slug_property=s.slug_property,
+            blog=s.blog,
         )
         for s in options.sources
     ]
@@ -203,4 +278,8 @@ def settings_from(options: Any, cache_dir: Path, token: str | None) -> Settings:
         max_retries=options.max_retries,
         timeout=options.timeout,
         on_error=options.on_error,
+        edit_link=options.edit_link,
+        comments=options.comments,
+        download_external=options.download_external,
+        max_asset_size=options.max_asset_size,
     )

@@ -6,26 +6,32 @@ MkDocs events into calls and core errors into `PluginError`s with one clear line
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
+from .embeds import fill_embeds, find_embeds, rewrite_notion_links
 from .errors import NotionSyncError
 from .pipeline import Pipeline, SyncOutcome, settings_from
 from .publish import NavItem
 from .watch import ChangePoller
 
-log = get_plugin_logger("notion-sync")
+# Our messages carry the contract's `notion-sync: ` prefix themselves; the logger sits
+# under `mkdocs.plugins` so that `--strict` counts its warnings.
+log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.plugin")
 
 
 def _warn(message: str) -> None:
-    log.warning(message)
+    log.warning("notion-sync: %s", message)
 
 
 class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
@@ -67,6 +73,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.pipeline.close()
             self.pipeline = Pipeline(settings, warn=_warn)
         self.pipeline.settings = settings
+        self.pipeline.blog_authors = lambda entry: _blog_authors(docs_dir, entry.source.dest)
         self.outcome = None
         return None
 
@@ -90,17 +97,17 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     # they see the Notion pages as ordinary files.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled or self.pipeline is None or not self.pipeline.settings.sources:
+        if not self.config.enabled or self.pipeline is None:
             return None
         try:
-            outcome = self.pipeline.run()
+            outcome = self.pipeline.run(embeds=find_embeds(files))
         except NotionSyncError as error:
             raise PluginError(f"notion-sync: {error}") from None
         self.outcome = outcome
         for document in outcome.documents:
-            self._add(files, File.generated(config, document.path, content=document.markdown))
-        for path, content in outcome.extra_files.items():
-            self._add(files, File.generated(config, path, content=content))
+            self._add(files, File.generated(config, document.path, abs_src_path=str(document.file)))
+        for path, staged in outcome.extra_files.items():
+            self._add(files, File.generated(config, path, abs_src_path=str(staged)))
         for path, stored in outcome.assets.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(stored)))
@@ -143,6 +150,26 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             ]
             return
         config.nav = _expand(config.nav, by_dest)
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Notion pages get their edit link; hand-written pages get their embeds filled
+        in and their Notion links pointed at the site."""
+        if not self.config.enabled or self.outcome is None:
+            return None
+        edit_url = page.meta.get("notion_edit_url")
+        if isinstance(edit_url, str) and page.file.generated_by:
+            page.edit_url = edit_url
+            return None
+        if page.file.generated_by:
+            return None
+        src = page.file.src_uri
+        markdown = fill_embeds(markdown, src, self.outcome.embeds)
+        links = self.pipeline.links if self.pipeline else None
+        if links is not None:
+            markdown = rewrite_notion_links(markdown, src, links, log.warning)
+        return markdown
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Polls Notion during serve; a change touches a file that serve watches, which
@@ -192,6 +219,20 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         if self._demo is not None:
             self._demo.stop()
             self._demo = None
+
+
+def _blog_authors(docs_dir: Path, blog_dir: str) -> set[str]:
+    """Author ids in Material's `<blog>/.authors.yml`: the blog plugin rejects posts
+    naming authors it does not know, so only these are written to front matter."""
+    path = docs_dir / blog_dir / ".authors.yml"
+    if not path.is_file():
+        return set()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return set()
+    authors = data.get("authors") if isinstance(data, dict) else None
+    return set(authors) if isinstance(authors, dict) else set()
 
 
 def _nav_entry(item: NavItem) -> Any:

@@ -1,28 +1,30 @@
 """The synced tree as Markdown documents and a nav: what any site generator would need.
 
 Nothing here knows MkDocs; plugin.py turns `Document`s into virtual files and `NavItem`s
-into its nav.
+into its nav. Pages are rendered from the cache one at a time, so only one body is in
+memory at once.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import yaml
+from slugify import slugify
 
 from .assets import SITE_FOLDER, AssetStore
 from .cache import Cache
-from .links import SiteLinks, relative_link
+from .links import SiteLinks, entry_slug, relative_link
 from .render import render_blocks, render_rich_text
-from .render.properties import property_cells, property_front_matter
-from .tree import Page, SyncedTree
-
-log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.publish")
+from .render.escape import escape_text
+from .render.properties import plain_property, property_cells, property_front_matter
+from .tree import Page, Source, SyncedTree, title_of
 
 
 @dataclass
@@ -32,6 +34,16 @@ class Document:
     path: str
     markdown: str
     page_id: str
+    notion_url: str = ""
+
+
+@dataclass(frozen=True)
+class EmbedRequest:
+    """`<!-- notion: PAGE#BLOCK -->` in the hand-written page at `host_path`."""
+
+    host_path: str
+    page_id: str
+    block_id: str | None = None
 
 
 @dataclass
@@ -78,74 +90,116 @@ class PageContext:
         self._warn(f'page "{self.page.title}" ({self.page.path}): {message}')
 
 
-def front_matter(page: Page, extra: dict[str, Any]) -> str:
-    meta: dict[str, Any] = {
-        "title": page.title,
-        "notion_id": page.id,
-        "notion_url": page.url,
-        "last_edited_time": page.last_edited_time,
-    }
-    meta.update(extra)
+def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
 def _icon_prefix(page: Page) -> str:
     icon = page.obj.get("icon")
-    if (
-        isinstance(icon, dict)
-        and icon.get("type") == "emoji"
-        and isinstance(icon.get("emoji"), str)
-    ):
-        return f"{icon['emoji']} "
+    if isinstance(icon, dict) and icon.get("type") == "emoji":
+        emoji = icon.get("emoji")
+        if isinstance(emoji, str):
+            return f"{emoji} "
     return ""
 
 
-def _title_heading(page: Page) -> str:
-    text = page.title.replace("\\", "\\\\").replace("<", "&lt;").replace("#", "\\#")
-    return f"# {_icon_prefix(page)}{text}\n\n"
+def csv_path(database: Page) -> str:
+    """`changelog/changelog.csv` beside the database's index page."""
+    folder = posixpath.dirname(database.path)
+    name = (posixpath.basename(folder) or "entries") + ".csv"
+    return posixpath.join(folder, name)
 
 
 class Publisher:
-    """Renders pages from the cache one at a time, so only one body is in memory."""
+    """Renders the tree's pages; the Markdown of one page at a time."""
 
     def __init__(
-        self, tree: SyncedTree, cache: Cache, assets: AssetStore, warn: Callable[[str], None]
+        self,
+        tree: SyncedTree,
+        cache: Cache,
+        assets: AssetStore,
+        warn: Callable[[str], None],
+        *,
+        edit_link: bool = True,
+        blog_authors: Callable[[Page], set[str]] | None = None,
     ) -> None:
         self.tree = tree
         self.cache = cache
         self.assets = assets
         self.warn = warn
+        self.edit_link = edit_link
+        self.blog_authors = blog_authors
         self.links = SiteLinks(tree.pages())
 
     def documents(self) -> Iterator[Document]:
         for page in self.tree.pages():
-            yield Document(path=page.path, markdown=self.render(page), page_id=page.id)
+            if page.kind == "database" and page.source.blog and page.parent is None:
+                continue  # Material's blog plugin owns the blog's index page
+            yield Document(page.path, self.render(page), page.id, page.url)
 
     def render(self, page: Page) -> str:
         ctx = PageContext(page, self.links, self.assets, self.warn)
-        parts: list[str] = []
-        extra: dict[str, Any] = {}
-        cover = page.obj.get("cover")
+        meta: dict[str, Any] = {
+            "title": page.title,
+            "notion_id": page.id,
+            "notion_url": page.url,
+            "last_edited_time": page.last_edited_time,
+        }
+        if self.edit_link and page.url:
+            meta["notion_edit_url"] = page.url
+        parts = [f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n"]
         if page.kind == "database":
-            parts.append(_title_heading(page))
             description = page.obj.get("description") or []
             if description:
                 parts.append(render_rich_text(description, ctx) + "\n\n")
             parts.append(self._index_table(page, ctx))
-        else:
-            if page.kind == "entry":
-                extra.update(property_front_matter(page.obj.get("properties") or {}))
-            parts.append(_title_heading(page))
-            if isinstance(cover, dict):
-                url = ctx.asset_url(cover, page.id)
-                if url:
-                    parts.append(f"![]({url}){{ .notion-cover }}\n\n")
-            if page.kind == "entry":
-                parts.append(self._properties_table(page, ctx))
-            cached = self.cache.get_page(page.id)
-            if cached is not None:
-                parts.append(render_blocks(cached.blocks, ctx))
-        return front_matter(page, extra) + "".join(parts)
+            return front_matter(meta) + "".join(parts)
+        if page.kind == "entry":
+            meta.update(property_front_matter(page.obj.get("properties") or {}))
+            if page.source.blog:
+                meta.update(self._blog_meta(page))
+        cover = page.obj.get("cover")
+        if isinstance(cover, dict):
+            url = ctx.asset_url(cover, page.id)
+            if url:
+                parts.append(f"![]({url}){{ .notion-cover }}\n\n")
+        if page.kind == "entry":
+            parts.append(self._properties_table(page, ctx))
+        cached = self.cache.get_page(page.id)
+        if cached is not None:
+            parts.append(render_blocks(cached.blocks, ctx))
+            if cached.comments:
+                parts.append(self._comments(cached.comments, ctx))
+        return front_matter(meta) + "".join(parts)
+
+    def _blog_meta(self, entry: Page) -> dict[str, Any]:
+        """date, categories and authors as Material's blog plugin expects them."""
+        props = entry.obj.get("properties") or {}
+        meta: dict[str, Any] = {}
+        date: str | None = None
+        categories: list[str] = []
+        authors: list[str] = []
+        for name, prop in props.items():
+            if not isinstance(prop, dict):
+                continue
+            kind, lowered = prop.get("type"), name.lower()
+            value = prop.get(kind) if isinstance(kind, str) else None
+            if kind == "date" and isinstance(value, dict) and value.get("start") and date is None:
+                date = str(value["start"])
+            elif kind in ("select", "multi_select") and lowered in ("category", "categories"):
+                categories.extend(plain_property(prop).split(", ") if plain_property(prop) else [])
+            elif kind == "people" and isinstance(value, list):
+                authors.extend(
+                    slugify(str(u.get("name") or u.get("id"))) for u in value if isinstance(u, dict)
+                )
+        date = date or str(entry.obj.get("created_time") or "")
+        if date:
+            meta["date"] = datetime.fromisoformat(date.replace("Z", "+00:00")).date()
+        meta["categories"] = categories
+        known = self.blog_authors(entry) if self.blog_authors else set()
+        meta["authors"] = [a for a in authors if a in known]
+        meta["slug"] = entry_slug(entry)
+        return meta
 
     def _properties_table(self, page: Page, ctx: PageContext) -> str:
         cells = property_cells(page.obj.get("properties") or {}, ctx, skip_title=True)
@@ -156,20 +210,35 @@ class Publisher:
         return "\n".join(rows) + "\n{ .notion-properties }\n\n"
 
     def _index_table(self, page: Page, ctx: PageContext) -> str:
+        download = f"[Download as CSV]({posixpath.basename(csv_path(page))})\n"
         if not page.children:
-            return "*No entries.*\n"
-        columns = page.columns or ["Name"]
-        header = "| " + " | ".join(columns) + " |"
+            return "*No entries.*\n\n" + download
+        columns = list(page.source.columns or page.columns or ["Name"])
+        title_column = page.columns[0] if page.columns else columns[0]
+        header = "| " + " | ".join(escape_text(c).replace("|", "\\|") for c in columns) + " |"
         rows = [header, "|" + " --- |" * len(columns)]
         for entry in page.children:
-            values = dict(property_cells(entry.obj.get("properties") or {}, ctx, skip_title=False))
+            props = entry.obj.get("properties") or {}
+            values = dict(property_cells(props, ctx, skip_title=False))
             link = relative_link(page.path, entry.path)
             cells = []
-            for index, column in enumerate(columns):
-                value = values.get(column, "")
-                cells.append(f"[{value or 'Untitled'}]({link})" if index == 0 else value)
+            for column in columns:
+                value = values.get(escape_text(column), values.get(column, ""))
+                if column == title_column:
+                    cells.append(f"[{value or 'Untitled'}]({link})")
+                else:
+                    cells.append(value)
             rows.append("| " + " | ".join(cells) + " |")
-        return "\n".join(rows) + "\n"
+        return "\n".join(rows) + "\n\n" + download
+
+    def _comments(self, comments: list[dict[str, Any]], ctx: PageContext) -> str:
+        lines = ["\n## Comments\n"]
+        for comment in comments:
+            author = (comment.get("created_by") or {}).get("name") or "Someone"
+            when = str(comment.get("created_time") or "")[:10]
+            text = render_rich_text(comment.get("rich_text") or [], ctx)
+            lines.append(f"> **{escape_text(str(author))}** · {when}\n>\n> {text}\n")
+        return "\n".join(lines)
 
     def csv_for(self, page: Page) -> str:
         """The database's entries as CSV (plain values), offered beside its index page."""
@@ -178,20 +247,57 @@ class Publisher:
         writer.writerow(page.columns)
         for entry in page.children:
             props = entry.obj.get("properties") or {}
-            writer.writerow([_plain_value(props.get(column)) for column in page.columns])
+            writer.writerow(
+                [
+                    plain_property(props[c]) if isinstance(props.get(c), dict) else ""
+                    for c in page.columns
+                ]
+            )
         return buffer.getvalue()
+
+    def render_embed(self, request: EmbedRequest) -> str:
+        """An embedded page (or one block of it) as Markdown for the hand-written page
+        at `host_path`, with links relative to that page."""
+        record = self.tree.embeds.get(request.page_id)
+        if record is None:
+            return ""
+        host = Page(
+            id=request.page_id,
+            kind="page",
+            title=title_of(record.obj),
+            source=Source("page", request.page_id, ""),
+            obj=record.obj,
+            path=request.host_path,
+        )
+        ctx = PageContext(host, self.links, self.assets, self.warn)
+        blocks = record.blocks
+        if request.block_id:
+            found = _find_block(blocks, request.block_id)
+            if found is None:
+                ctx.warn(
+                    f"the embedded block {request.block_id} is not on Notion page {request.page_id}"
+                )
+                return ""
+            blocks = [found]
+        return render_blocks(blocks, ctx)
 
     def nav(self) -> list[NavItem]:
         return [_nav_item(root) for root in self.tree.roots]
 
 
 def _nav_item(page: Page) -> NavItem:
-    return NavItem(
-        title=page.title, path=page.path, children=[_nav_item(child) for child in page.children]
-    )
+    if page.kind == "database" and page.source.blog:
+        return NavItem(title=page.title, path=page.path)
+    return NavItem(page.title, page.path, [_nav_item(child) for child in page.children])
 
 
-def _plain_value(prop: Any) -> str:
-    from .render.properties import plain_property
-
-    return plain_property(prop) if isinstance(prop, dict) else ""
+def _find_block(blocks: list[dict[str, Any]], block_id: str) -> dict[str, Any] | None:
+    stack = list(blocks)
+    while stack:
+        block = stack.pop()
+        if str(block.get("id")) == block_id:
+            return block
+        children = block.get("children")
+        if isinstance(children, list):
+            stack.extend(children)
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,18 +22,13 @@ from .assets import AssetStore, files_in
 from .cache import Cache, CachedPage
 from .client import NotionAPI
 from .errors import NotionSyncError, NotSharedError, OfflineMiss
-from .render import plain_text
-from .tree import Page, PageKind, Source, SyncedTree
+from .tree import Page, PageKind, Source, SyncedTree, title_of
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
 
 MAX_DEPTH = 64
 """Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
 CONTAINER_TYPES = frozenset({"child_page", "child_database"})
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def minute_window_start(iso: str) -> str:
@@ -57,16 +52,6 @@ def is_fresh(cached: CachedPage, obj: dict[str, Any]) -> bool:
     )
 
 
-def title_of(obj: dict[str, Any]) -> str:
-    """The title of a page, entry or database, whatever its title property is called."""
-    if obj.get("object") in ("database", "data_source"):
-        return plain_text(obj.get("title") or []).strip() or "Untitled"
-    for prop in (obj.get("properties") or {}).values():
-        if isinstance(prop, dict) and prop.get("type") == "title":
-            return plain_text(prop.get("title") or []).strip() or "Untitled"
-    return "Untitled"
-
-
 Progress = Callable[[int, int], None]
 
 
@@ -75,6 +60,7 @@ class SyncOptions:
     offline: bool = False
     on_error: Literal["fail", "warn"] = "fail"
     concurrency: int = 4
+    comments: bool = False
     warn: Callable[[str], None] = field(
         default=lambda message: log.warning("notion-sync: %s", message)
     )
@@ -110,23 +96,43 @@ class Sync:
         self._changed: dict[str, dict[str, Any]] | None = None
         self._validated: set[str] = set()
         self._seen: set[str] = set()
-        self._now = utc_now()
 
     # -- the walk ---------------------------------------------------------------
 
-    def run(self, sources: list[Source]) -> SyncedTree:
-        started = utc_now()
+    def run(self, sources: list[Source], embeds: Iterable[str] = ()) -> SyncedTree:
+        """The sources' trees; `embeds` are further pages (embedded in hand-written
+        pages) fetched through the same cache and freshness check, but not published."""
+        embedded: dict[str, CachedPage] = {}
         try:
             if not self.options.offline:
                 self._load_change_window()
             roots = [self._root(source) for source in sources]
+            for page_id in dict.fromkeys(embeds):
+                record = self._embedded(page_id)
+                if record is not None:
+                    embedded[page_id] = record
             self._drain()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
-        if not self.options.offline:
-            self.cache.put_json("meta", "last_sync", started)
+        if self.api is not None:
+            self.cache.put_json("meta", "last_sync", self.api.server_now(first=True))
             self.cache.put_json("meta", "validated", sorted(self._seen))
-        return SyncedTree(roots=roots, fetched=self.fetched, cached=self.cached)
+        return SyncedTree(roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded)
+
+    def _embedded(self, page_id: str) -> CachedPage | None:
+        try:
+            record = self._load(page_id, None)
+        except NotionSyncError as error:
+            if self.options.on_error == "fail":
+                raise
+            cached = self.cache.get_page(page_id)
+            self.options.warn(
+                f"embedded page {page_id}: {error}"
+                + ("; using the cached copy" if cached else "; the embed is left empty")
+            )
+            return cached
+        self._submit_assets(page_id, record)
+        return record
 
     def _load_change_window(self) -> None:
         """Ask Notion once what changed since the last sync; without a record of the
@@ -247,17 +253,22 @@ class Sync:
             and self._changed is not None
             and page_id in self._validated
             and page_id not in self._changed
+            and (cached.comments is not None or not self.options.comments)
         ):
             self._count(cached=True)
             return cached
         obj = known_obj or (self._changed or {}).get(page_id) or self.api.page(page_id)
-        if cached is not None and is_fresh(cached, obj):
+        if (
+            cached is not None
+            and is_fresh(cached, obj)
+            and (cached.comments is not None or not self.options.comments)
+        ):
             self._count(cached=True)
-            return CachedPage(obj=obj, blocks=cached.blocks, fetched_at=cached.fetched_at)
-        fetched_at = utc_now()
-        record = CachedPage(
-            obj=obj, blocks=self._block_tree(page_id, 0, frozenset()), fetched_at=fetched_at
-        )
+            return CachedPage(obj, cached.blocks, cached.fetched_at, cached.comments)
+        fetched_at = self.api.server_now()
+        blocks = self._block_tree(page_id, 0, frozenset())
+        comments = self.api.comments(page_id) if self.options.comments else None
+        record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
         self.cache.put_page(record)
         self._count(cached=False)
         return record

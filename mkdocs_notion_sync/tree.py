@@ -22,6 +22,9 @@ class Source:
     dest: str
     filter: dict[str, Any] | None = None
     sorts: list[Any] | None = None
+    columns: tuple[str, ...] | None = None
+    slug_property: str | None = None
+    blog: bool = False
 
 
 @dataclass(eq=False)
@@ -63,7 +66,25 @@ class SyncedTree:
     roots: list[Page]
     fetched: int = 0
     cached: int = 0
+    embeds: dict[str, Any] = field(default_factory=dict)
+    """Page id -> cached page (object and blocks) of pages embedded in hand-written pages."""
 
     def pages(self) -> Iterator[Page]:
         for root in self.roots:
             yield from root.walk()
+
+
+def _plain(rich_text: Any) -> str:
+    if not isinstance(rich_text, list):
+        return ""
+    return "".join(str(item.get("plain_text", "")) for item in rich_text if isinstance(item, dict))
+
+
+def title_of(obj: dict[str, Any]) -> str:
+    """The title of a page, entry or database, whatever its title property is called."""
+    if obj.get("object") in ("database", "data_source"):
+        return _plain(obj.get("title")).strip() or "Untitled"
+    for prop in (obj.get("properties") or {}).values():
+        if isinstance(prop, dict) and prop.get("type") == "title":
+            return _plain(prop.get("title")).strip() or "Untitled"
+    return "Untitled"
