@@ -481,4 +481,11 @@ def translate_api_error(error: APIResponseError, what: str) -> NotionSyncError:
             code=code,
             request_id=request_id,
         )
+    if error.status >= 500 or code == "conflict_error":
+        return UnreachableError(
+            f"Notion kept failing {what} (HTTP {error.status} {code}) past max_retries; "
+            "try again later",
+            code=code,
+            request_id=request_id,
+        )
     return RequestRejected(f"Notion rejected {what}: {error}", code=code, request_id=request_id)

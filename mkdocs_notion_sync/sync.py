@@ -29,6 +29,7 @@ log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
 MAX_DEPTH = 64
 """Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
 CONTAINER_TYPES = frozenset({"child_page", "child_database"})
+LONG_PROPERTIES = frozenset({"title", "rich_text", "relation", "people"})
 
 
 def minute_window_start(iso: str) -> str:
@@ -266,12 +267,37 @@ class Sync:
             self._count(cached=True)
             return CachedPage(obj, cached.blocks, cached.fetched_at, cached.comments)
         fetched_at = self.api.server_now()
+        obj = self._complete_properties(obj)
         blocks = self._block_tree(page_id, 0, frozenset())
         comments = self.api.comments(page_id) if self.options.comments else None
         record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
         self.cache.put_page(record)
         self._count(cached=False)
         return record
+
+    def _complete_properties(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """A page object lists at most 25 references per property (relations, people,
+        long titles); the rest come from the page-property endpoint."""
+        assert self.api is not None
+        properties = obj.get("properties")
+        if not isinstance(properties, dict):
+            return obj
+        for prop in properties.values():
+            if not isinstance(prop, dict):
+                continue
+            kind = prop.get("type")
+            if not isinstance(kind, str):
+                continue
+            value = prop.get(kind)
+            truncated = prop.get("has_more") is True or (
+                kind in LONG_PROPERTIES and isinstance(value, list) and len(value) >= 25
+            )
+            if not truncated or not prop.get("id"):
+                continue
+            items = self.api.property_items(str(obj["id"]), str(prop["id"]))
+            prop[kind] = [item.get(kind) for item in items if isinstance(item, dict)]
+            prop["has_more"] = False
+        return obj
 
     def _count(self, *, cached: bool) -> None:
         with self._lock:
@@ -359,8 +385,12 @@ class Sync:
         except NotionSyncError as error:
             if self.options.on_error == "fail":
                 raise
-            self.options.warn(f"left out database {database_id}: {error}")
-            return None
+            stored = self.cache.get_json("database", _database_key(database_id, source))
+            if stored is None:
+                self.options.warn(f"left out database {database_id}: {error}")
+                return None
+            self.options.warn(f"serving the cached copy of database {database_id}: {error}")
+            database, schemas, entries = stored
         page = Page(
             id=database_id,
             kind="database",
@@ -407,7 +437,7 @@ class Sync:
     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
         """The container, its data sources' schemas and its entries. Entries are always
         re-queried (100 a request), which is the database's change check."""
-        key = f"{database_id}|{source.filter!r}|{source.sorts!r}"
+        key = _database_key(database_id, source)
         if self.options.offline:
             stored = self.cache.get_json("database", key)
             if stored is None:
@@ -427,6 +457,10 @@ class Sync:
         self.cache.put_json("database", key, (database, schemas, entries))
         self._count(cached=False)
         return database, schemas, entries
+
+
+def _database_key(database_id: str, source: Source) -> str:
+    return f"{database_id}|{source.filter!r}|{source.sorts!r}"
 
 
 def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -70,7 +70,10 @@ def test_a_built_page_shows_its_notion_content(tmp_path: Path, emulator: Emulato
 
 def test_child_pages_appear_in_the_nav_in_notion_order(tmp_path: Path, emulator: Emulator) -> None:
     site = _build(tmp_path, emulator)
-    nav = [a.get_text(strip=True) for a in site.html("index.html").select("nav.md-nav--primary a.md-nav__link")]
+    nav = [
+        a.get_text(strip=True)
+        for a in site.html("index.html").select("nav.md-nav--primary a.md-nav__link")
+    ]
     handbook_part = [t for t in nav if t in ("Handbook", "Guide", "Set up", "FAQ", "Notes")]
     assert handbook_part[:1] == ["Handbook"]
     order = [t for t in handbook_part if t != "Handbook"]
@@ -102,7 +105,9 @@ def test_links_between_synced_pages_become_site_links(tmp_path: Path, emulator: 
     assert any("not part of the synced sources" in w for w in warnings), warnings
 
 
-def test_images_are_served_from_the_site_never_from_signed_urls(tmp_path: Path, emulator: Emulator) -> None:
+def test_images_are_served_from_the_site_never_from_signed_urls(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     site = _build(tmp_path, emulator)
     images = site.html("handbook/index.html").select("article img")
     assert images
@@ -133,7 +138,9 @@ def test_a_warm_rebuild_fetches_no_block_content(tmp_path: Path, emulator: Emula
     assert "Install the thing." in site.html("handbook/guide/set-up/index.html").get_text()
 
 
-def test_an_edited_page_is_refetched_even_within_the_same_minute(tmp_path: Path, emulator: Emulator) -> None:
+def test_an_edited_page_is_refetched_even_within_the_same_minute(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     _build(tmp_path, emulator)
     emulator.workspace.set_text(SETUP_PARA, "Install the other thing.")
     emulator.stats.reset()
@@ -145,9 +152,13 @@ def test_an_edited_page_is_refetched_even_within_the_same_minute(tmp_path: Path,
 
 def test_a_new_child_page_appears_after_a_rebuild(tmp_path: Path, emulator: Emulator) -> None:
     _build(tmp_path, emulator)
-    emulator.workspace.add_page(GUIDE, "Troubleshooting", blocks=[{"paragraph": "Turn it off and on."}])
+    emulator.workspace.add_page(
+        GUIDE, "Troubleshooting", blocks=[{"paragraph": "Turn it off and on."}]
+    )
     site = run_build(tmp_path / "mkdocs.yml")
-    assert "Turn it off and on." in site.html("handbook/guide/troubleshooting/index.html").get_text()
+    assert (
+        "Turn it off and on." in site.html("handbook/guide/troubleshooting/index.html").get_text()
+    )
 
 
 def test_offline_builds_from_the_cache_without_any_request(
@@ -203,7 +214,9 @@ def test_startup_errors_are_one_clear_line(
         assert "secret_wrong" not in message and TOKEN not in message
 
 
-def test_strict_mode_fails_on_a_link_outside_the_sources(tmp_path: Path, emulator: Emulator) -> None:
+def test_strict_mode_fails_on_a_link_outside_the_sources(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     site = _build(tmp_path, emulator, strict=True)
     assert site.error is not None
 
@@ -225,7 +238,10 @@ def test_pages_are_rebuilt_without_a_nav_in_mkdocs_yml_and_with_a_placeholder(
     )
     site = run_build(config)
     assert site.error is None, site.messages()
-    nav = [a.get_text(strip=True) for a in site.html("index.html").select("nav.md-nav--primary a.md-nav__link")]
+    nav = [
+        a.get_text(strip=True)
+        for a in site.html("index.html").select("nav.md-nav--primary a.md-nav__link")
+    ]
     assert "Our handbook" in nav or "Handbook" in nav
     assert "Set up" in nav and "FAQ" in nav
 

@@ -62,7 +62,10 @@ def test_every_url_form_is_accepted_and_normalised(tmp_path: Path) -> None:
         {
             "sources": [
                 {"page": f"https://app.notion.com/p/Handbook-{PAGE}", "dest": "/handbook/"},
-                {"database": f"https://www.notion.so/acme/{PAGE}?v=0123456789abcdef0123456789abcdef", "dest": "log"},
+                {
+                    "database": f"https://www.notion.so/acme/{PAGE}?v=0123456789abcdef0123456789abcdef",
+                    "dest": "log",
+                },
             ]
         },
     )
@@ -77,7 +80,9 @@ def test_environment_wins_over_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("NOTION_SYNC_CONCURRENCY", "9")
     monkeypatch.setenv("NOTION_SYNC_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("NOTION_SYNC_SOURCES", f"[{{page: {PAGE}, dest: env}}]")
-    config = _load(tmp_path, {"offline": False, "concurrency": 2, "sources": [{"page": PAGE, "dest": "yml"}]})
+    config = _load(
+        tmp_path, {"offline": False, "concurrency": 2, "sources": [{"page": PAGE, "dest": "yml"}]}
+    )
     options = config.plugins["notion-sync"].config
     assert options.offline is True
     assert options.concurrency == 9

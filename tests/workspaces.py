@@ -34,29 +34,59 @@ def handbook() -> dict[str, Any]:
                     {"link_to_page": {"page_id": FAQ}},
                     {
                         "paragraph": [
-                            {"text": "A notion.so link", "link": f"https://www.notion.so/Guide-{GUIDE.replace('-', '')}"},
+                            {
+                                "text": "A notion.so link",
+                                "link": f"https://www.notion.so/Guide-{GUIDE.replace('-', '')}",
+                            },
                             " and ",
-                            {"text": "an outside one", "link": f"https://www.notion.so/Outside-{OUTSIDE.replace('-', '')}"},
+                            {
+                                "text": "an outside one",
+                                "link": f"https://www.notion.so/Outside-{OUTSIDE.replace('-', '')}",
+                            },
                         ]
                     },
-                    {"id": IMAGE, "image": {"file": {"generate": "png", "name": "diagram.png"}, "caption": "The diagram"}},
-                    {"page": {
-                        "id": GUIDE,
-                        "title": "Guide",
-                        "blocks": [
-                            {"paragraph": "The guide."},
-                            {"page": {
-                                "id": SETUP,
-                                "title": "Set up",
-                                "blocks": [{"id": SETUP_PARA, "paragraph": "Install the thing."}],
-                            }},
-                        ],
-                    }},
+                    {
+                        "id": IMAGE,
+                        "image": {
+                            "file": {"generate": "png", "name": "diagram.png"},
+                            "caption": "The diagram",
+                        },
+                    },
+                    {
+                        "page": {
+                            "id": GUIDE,
+                            "title": "Guide",
+                            "blocks": [
+                                {"paragraph": "The guide."},
+                                {
+                                    "page": {
+                                        "id": SETUP,
+                                        "title": "Set up",
+                                        "blocks": [
+                                            {"id": SETUP_PARA, "paragraph": "Install the thing."}
+                                        ],
+                                    }
+                                },
+                            ],
+                        }
+                    },
                     {"page": {"id": FAQ, "title": "FAQ", "blocks": [{"paragraph": "Questions."}]}},
-                    {"page": {"id": NOTES_A, "title": "Notes", "created_time": "2026-01-01T00:00:00.000Z",
-                              "blocks": [{"paragraph": "First notes."}]}},
-                    {"page": {"id": NOTES_B, "title": "Notes", "created_time": "2026-02-01T00:00:00.000Z",
-                              "blocks": [{"paragraph": "Second notes."}]}},
+                    {
+                        "page": {
+                            "id": NOTES_A,
+                            "title": "Notes",
+                            "created_time": "2026-01-01T00:00:00.000Z",
+                            "blocks": [{"paragraph": "First notes."}],
+                        }
+                    },
+                    {
+                        "page": {
+                            "id": NOTES_B,
+                            "title": "Notes",
+                            "created_time": "2026-02-01T00:00:00.000Z",
+                            "blocks": [{"paragraph": "Second notes."}],
+                        }
+                    },
                 ],
             },
             {"id": OUTSIDE, "title": "Outside", "blocks": [{"paragraph": "Not synced."}]},
@@ -67,7 +97,12 @@ def handbook() -> dict[str, Any]:
 def many_pages(count: int, blocks_per_page: int = 3) -> dict[str, Any]:
     """A root page with `count` child pages, for incremental and pacing tests."""
     children = [
-        {"page": {"title": f"Page {i:04d}", "blocks": [{"paragraph": f"Text {i}.{j}"} for j in range(blocks_per_page)]}}
+        {
+            "page": {
+                "title": f"Page {i:04d}",
+                "blocks": [{"paragraph": f"Text {i}.{j}"} for j in range(blocks_per_page)],
+            }
+        }
         for i in range(count)
     ]
     return {"seed": f"many-{count}", "pages": [{"id": ROOT, "title": "Many", "blocks": children}]}

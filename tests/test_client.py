@@ -1,0 +1,229 @@
+"""The paced client against a misbehaving emulator: every page arrives, counts are exact."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from mkdocs_notion_sync.client import CircuitBreaker, NotionAPI, Pacer, endpoint_name
+from mkdocs_notion_sync.emulator import Emulator, Workspace
+from mkdocs_notion_sync.errors import (
+    AuthError,
+    NotSharedError,
+    RequestRejected,
+    UnreachableError,
+)
+
+from .workspaces import ROOT, TOKEN, many_pages
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(Workspace.from_dict(many_pages(30)), token=TOKEN) as emu:
+        yield emu
+
+
+def _api(emulator: Emulator, **options: float) -> NotionAPI:
+    settings = {"concurrency": 4, "rate_limit": 1000.0, "max_retries": 5, "timeout": 5.0}
+    settings.update(options)
+    return NotionAPI(
+        token=TOKEN,
+        api_url=emulator.url,
+        concurrency=int(settings["concurrency"]),
+        rate_limit=settings["rate_limit"],
+        max_retries=int(settings["max_retries"]),
+        timeout=settings["timeout"],
+        retry_base_delay=0.01,
+    )
+
+
+def _fetch_everything(api: NotionAPI) -> list[str]:
+    """Root's children, then every child page's children: 31 list requests."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    children = api.children(ROOT)
+    ids = [str(block["id"]) for block in children if block["type"] == "child_page"]
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(
+            pool.map(
+                lambda pid: api.children(pid)[0]["paragraph"]["rich_text"][0]["plain_text"], ids
+            )
+        )
+    return texts
+
+
+def _assert_counts_match(api: NotionAPI, emulator: Emulator) -> None:
+    assert api.metrics.requests == emulator.stats.total
+    assert api.metrics.rate_limited == emulator.stats.rate_limited
+    assert dict(api.metrics.by_status) == {str(k): v for k, v in emulator.stats.by_status.items()}
+
+
+def test_a_clean_run_counts_every_request(emulator: Emulator) -> None:
+    api = _api(emulator)
+    assert len(_fetch_everything(api)) == 30
+    assert api.metrics.requests == emulator.stats.total == 31
+    assert api.metrics.by_endpoint == {"GET /v1/blocks/{id}/children": 31}
+    api.close()
+
+
+def test_a_429_storm_still_delivers_every_page(emulator: Emulator) -> None:
+    emulator.faults.rate_limit = 20.0
+    emulator.faults.burst = 2.0
+    api = _api(emulator, max_retries=8)
+    texts = _fetch_everything(api)
+    assert texts == [f"Text {i}.0" for i in range(30)]
+    assert emulator.stats.rate_limited > 0
+    assert api.metrics.retries >= emulator.stats.rate_limited
+    _assert_counts_match(api, emulator)
+    assert api.pacer.rate < 1000.0  # it learned to slow down
+    api.close()
+
+
+def test_server_errors_on_a_quarter_of_requests_are_retried(emulator: Emulator) -> None:
+    emulator.faults.error_rate = 0.25
+    api = _api(emulator, max_retries=8)
+    assert len(_fetch_everything(api)) == 30
+    assert sum(v for k, v in emulator.stats.by_status.items() if k >= 500) > 0
+    _assert_counts_match(api, emulator)
+    api.close()
+
+
+def test_post_queries_are_retried_too(emulator: Emulator) -> None:
+    emulator.faults.error_rate = 0.5
+    emulator.faults.error_statuses = (502, 529)
+    api = _api(emulator, max_retries=10)
+    results = list(api.recently_edited("2000-01-01T00:00:00.000Z"))
+    assert len(results) >= 31
+    _assert_counts_match(api, emulator)
+    api.close()
+
+
+def test_slow_responses_past_the_timeout_are_retried(emulator: Emulator) -> None:
+    emulator.faults.slow_seconds = 0.6
+    emulator.faults.slow_rate = 0.3
+    api = _api(emulator, timeout=0.3, max_retries=10)
+    assert len(_fetch_everything(api)) == 30
+    assert api.metrics.retries > 0
+    api.close()
+
+
+def test_dropped_connections_and_garbled_bodies_are_retried(emulator: Emulator) -> None:
+    emulator.faults.drop_rate = 0.15
+    emulator.faults.malformed_rate = 0.1
+    api = _api(emulator, max_retries=10)
+    assert len(_fetch_everything(api)) == 30
+    assert api.metrics.retries > 0
+    api.close()
+
+
+def test_an_api_that_keeps_failing_opens_the_circuit(emulator: Emulator) -> None:
+    emulator.faults.error_rate = 1.0
+    emulator.faults.error_statuses = (500,)
+    api = _api(emulator, max_retries=3)
+    for _ in range(3):
+        with pytest.raises(UnreachableError):
+            api.children(ROOT)
+    sent = emulator.stats.total
+    with pytest.raises(UnreachableError, match="circuit breaker open"):
+        api.children(ROOT)
+    assert emulator.stats.total == sent  # nothing more was sent
+    api.close()
+
+
+def test_errors_say_what_to_fix(emulator: Emulator) -> None:
+    bad = NotionAPI(token="secret_nope", api_url=emulator.url, max_retries=0)
+    with pytest.raises(AuthError, match="NOTION_TOKEN") as caught:
+        bad.me()
+    assert "secret_nope" not in str(caught.value)
+    api = _api(emulator)
+    with pytest.raises(NotSharedError, match="share it with your integration"):
+        api.page("99999999-9999-4999-8999-999999999999")
+    unreachable = NotionAPI(
+        token=TOKEN, api_url="http://127.0.0.1:9", max_retries=1, retry_base_delay=0.01
+    )
+    with pytest.raises(
+        UnreachableError, match=r"cannot reach the Notion API at http://127\.0\.0\.1:9"
+    ):
+        unreachable.me()
+    bad.close()
+    api.close()
+    unreachable.close()
+
+
+def test_a_rejected_query_names_notions_complaint() -> None:
+    workspace = Workspace.from_dict(
+        {
+            "pages": [
+                {
+                    "title": "Root",
+                    "blocks": [
+                        {
+                            "database": {
+                                "id": "88888888-8888-4888-8888-888888888888",
+                                "title": "Log",
+                                "properties": {"Name": "title", "Done": "checkbox"},
+                                "entries": [{"title": "One", "properties": {"Done": True}}],
+                            }
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    with Emulator(workspace, token=TOKEN) as emu:
+        api = _api(emu)
+        database = api.database("88888888-8888-4888-8888-888888888888")
+        source = database["data_sources"][0]["id"]
+        with pytest.raises(RequestRejected, match="Notion rejected"):
+            list(api.query(source, filter={"property": "Nope", "checkbox": {"equals": True}}))
+        api.close()
+
+
+def test_pacing_spaces_requests_at_the_configured_rate(emulator: Emulator) -> None:
+    api = _api(emulator, rate_limit=20.0)
+    started = time.monotonic()
+    for _ in range(11):
+        api.me()
+    elapsed = time.monotonic() - started
+    assert elapsed >= 10 / 20.0 * 0.9  # 11 requests at 20/s need at least 0.5 s
+    api.close()
+
+
+def test_one_429_pauses_every_thread() -> None:
+    pauses: list[float] = []
+    pacer = Pacer(1000.0, pauses.append)
+    pacer.rate_limited(0.3)
+    started = time.monotonic()
+    pacer.wait_turn()
+    assert time.monotonic() - started >= 0.25
+    assert pauses == [0.3]
+    assert pacer.rate == pytest.approx(700.0)
+
+
+def test_the_rate_climbs_back_after_clean_answers() -> None:
+    pacer = Pacer(10.0)
+    pacer.rate_limited(0.0)
+    lowered = pacer.rate
+    for _ in range(200):
+        pacer.succeeded()
+    assert lowered < pacer.rate <= 10.0
+
+
+def test_the_breaker_closes_after_a_success() -> None:
+    breaker = CircuitBreaker(threshold=2, cooldown=60)
+    breaker.failed()
+    breaker.failed()
+    assert breaker.is_open
+    breaker.succeeded()
+    assert not breaker.is_open
+
+
+def test_endpoints_are_named_without_ids() -> None:
+    assert endpoint_name("GET", "/v1/blocks/1f2e3d4c-5b6a-7988-1f2e-3d4c5b6a7988/children") == (
+        "GET /v1/blocks/{id}/children"
+    )
+    assert endpoint_name("GET", "/v1/pages/1f2e3d4c5b6a79881f2e3d4c5b6a7988/properties/GV%7BQ") == (
+        "GET /v1/pages/{id}/properties/{property_id}"
+    )
