@@ -45,14 +45,10 @@ class ProgressLog:
         now = self.clock()
         fraction = done / total if total else 1.0
         with self._lock:
-            if (
-                done < total
-                and now - self._last_time < self.interval
-                and fraction - self._last_fraction < self.step
-            ):
-                return
-            if done >= total and now - self.started < self.interval:
+            if now - self.started < self.interval:
                 return  # a quick sync needs no progress, the summary line says it all
+            if now - self._last_time < self.interval and fraction - self._last_fraction < self.step:
+                return
             self._last_time, self._last_fraction = now, fraction
         elapsed = now - self.started
         eta = elapsed / done * (total - done) if done else 0.0

@@ -96,6 +96,7 @@ class Sync:
         self.cached = 0
         self._changed: dict[str, dict[str, Any]] | None = None
         self._validated: set[str] = set()
+        self._source_ids: set[str] = set()
         self._seen: set[str] = set()
 
     # -- the walk ---------------------------------------------------------------
@@ -104,6 +105,7 @@ class Sync:
         """The sources' trees; `embeds` are further pages (embedded in hand-written
         pages) fetched through the same cache and freshness check, but not published."""
         embedded: dict[str, CachedPage] = {}
+        self._source_ids = {source.id for source in sources}
         try:
             if not self.options.offline:
                 self._load_change_window()
@@ -122,7 +124,7 @@ class Sync:
 
     def _embedded(self, page_id: str) -> CachedPage | None:
         try:
-            record = self._load(page_id, None)
+            record = self._load(page_id, None, counted=False)
         except NotionSyncError as error:
             if self.options.on_error == "fail":
                 raise
@@ -224,7 +226,10 @@ class Sync:
         def task() -> None:
             parent = placeholder.parent
             assert parent is not None
-            if child_kind == "child_database":
+            if placeholder.id in self._source_ids:
+                # Another source mounts this page or database; links lead there.
+                node = None
+            elif child_kind == "child_database":
                 node = self._database_page(placeholder.id, placeholder.source, parent)
             else:
                 node = self._page(placeholder.id, "page", placeholder.source, parent, None)
@@ -237,16 +242,26 @@ class Sync:
 
         return task
 
-    def _load(self, page_id: str, known_obj: dict[str, Any] | None) -> CachedPage:
-        """The page's object and blocks, from the cache when provably fresh."""
+    def _load(
+        self, page_id: str, known_obj: dict[str, Any] | None, *, counted: bool = True
+    ) -> CachedPage:
+        """The page's object and blocks, from the cache when provably fresh. Embeds are
+        not `counted`: the summary counts the site's pages."""
+        record, from_cache = self._load_record(page_id, known_obj)
+        if counted:
+            self._count(cached=from_cache)
+        return record
+
+    def _load_record(
+        self, page_id: str, known_obj: dict[str, Any] | None
+    ) -> tuple[CachedPage, bool]:
         cached = self.cache.get_page(page_id)
         if self.options.offline:
             if cached is None:
                 raise OfflineMiss(
                     f"page {page_id} is not in the cache; build once online (unset offline) first"
                 )
-            self._count(cached=True)
-            return cached
+            return cached, True
         assert self.api is not None
         if (
             cached is not None
@@ -256,24 +271,21 @@ class Sync:
             and page_id not in self._changed
             and (cached.comments is not None or not self.options.comments)
         ):
-            self._count(cached=True)
-            return cached
+            return cached, True
         obj = known_obj or (self._changed or {}).get(page_id) or self.api.page(page_id)
         if (
             cached is not None
             and is_fresh(cached, obj)
             and (cached.comments is not None or not self.options.comments)
         ):
-            self._count(cached=True)
-            return CachedPage(obj, cached.blocks, cached.fetched_at, cached.comments)
+            return CachedPage(obj, cached.blocks, cached.fetched_at, cached.comments), True
         fetched_at = self.api.server_now()
         obj = self._complete_properties(obj)
         blocks = self._block_tree(page_id, 0, frozenset())
         comments = self.api.comments(page_id) if self.options.comments else None
         record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
         self.cache.put_page(record)
-        self._count(cached=False)
-        return record
+        return record, False
 
     def _complete_properties(self, obj: dict[str, Any]) -> dict[str, Any]:
         """A page object lists at most 25 references per property (relations, people,
