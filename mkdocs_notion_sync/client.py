@@ -432,6 +432,10 @@ class NotionAPI:
             if not page.get("has_more") or not cursor:
                 return
 
+    def users(self) -> list[dict[str, Any]]:
+        """https://developers.notion.com/reference/get-users (names for people and authors)"""
+        return list(self._paginate("the list of users", self._client.users.list))
+
     def comments(self, block_id: str) -> list[dict[str, Any]]:
         """https://developers.notion.com/reference/retrieve-a-comment"""
         return list(

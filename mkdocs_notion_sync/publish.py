@@ -130,6 +130,8 @@ class Publisher:
         self.edit_link = edit_link
         self.blog_authors = blog_authors
         self.links = SiteLinks(tree.pages())
+        for page in tree.pages():
+            _name_people(page.obj, tree.users)
 
     def documents(self) -> Iterator[Document]:
         for page in self.tree.pages():
@@ -301,3 +303,21 @@ def _find_block(blocks: list[dict[str, Any]], block_id: str) -> dict[str, Any] |
         if isinstance(children, list):
             stack.extend(children)
     return None
+
+
+def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
+    """Partial user objects (`{"object": "user", "id": ...}`) get the member's name."""
+    if not users:
+        return
+    for prop in (obj.get("properties") or {}).values():
+        if not isinstance(prop, dict):
+            continue
+        kind = prop.get("type")
+        value = prop.get(kind) if isinstance(kind, str) else None
+        people = value if isinstance(value, list) else [value]
+        if kind in ("people", "created_by", "last_edited_by"):
+            for person in people:
+                if isinstance(person, dict) and not person.get("name"):
+                    known = users.get(str(person.get("id")))
+                    if known and known.get("name"):
+                        person["name"] = known["name"]

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from .assets import AssetStore, files_in
 from .cache import Cache, CachedPage
 from .client import NotionAPI
-from .errors import NotionSyncError, NotSharedError, OfflineMiss
+from .errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
 from .tree import Page, PageKind, Source, SyncedTree, title_of
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
@@ -117,10 +117,26 @@ class Sync:
             self._drain()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        users = self._users()
         if self.api is not None:
             self.cache.put_json("meta", "last_sync", self.api.server_now(first=True))
             self.cache.put_json("meta", "validated", sorted(self._seen))
-        return SyncedTree(roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded)
+        return SyncedTree(
+            roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
+        )
+
+    def _users(self) -> dict[str, dict[str, Any]]:
+        """Workspace members by id, so people and authors show names: partial user
+        objects carry only an id. Listed again only when something was fetched."""
+        cached = self.cache.get_json("meta", "users")
+        if self.api is None or (isinstance(cached, dict) and not self.fetched):
+            return cached if isinstance(cached, dict) else {}
+        try:
+            users = {str(user.get("id")): user for user in self.api.users()}
+        except CapabilityError:
+            users = {}  # without "Read user information", people show as ids
+        self.cache.put_json("meta", "users", users)
+        return users
 
     def _embedded(self, page_id: str) -> CachedPage | None:
         try:

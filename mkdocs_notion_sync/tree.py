@@ -68,6 +68,8 @@ class SyncedTree:
     cached: int = 0
     embeds: dict[str, Any] = field(default_factory=dict)
     """Page id -> cached page (object and blocks) of pages embedded in hand-written pages."""
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Workspace members by id, to name people that Notion returns as bare ids."""
 
     def pages(self) -> Iterator[Page]:
         for root in self.roots:
