@@ -267,7 +267,10 @@ def test_blog_mode_drives_materials_blog(tmp_path: Path, emulator: Emulator) -> 
     docs = {
         "index.md": "# Home\n",
         "blog/index.md": "# Blog\n",
-        "blog/.authors.yml": "authors:\n  ada-lovelace:\n    name: Ada Lovelace\n    description: Writer\n    avatar: https://example.org/ada.png\n",
+        "blog/.authors.yml": (
+            "authors:\n  ada-lovelace:\n    name: Ada Lovelace\n"
+            "    description: Writer\n    avatar: https://example.org/ada.png\n"
+        ),
     }
     source = {
         "database": DB,
