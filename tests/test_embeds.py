@@ -47,7 +47,9 @@ def _site(tmp_path: Path, emulator: Emulator, **plugin: Any) -> Path:
     return write_site(tmp_path, options, docs={"index.md": "# Home\n", "policies.md": HAND_WRITTEN})
 
 
-def test_embeds_show_notion_content_assets_and_site_links(tmp_path: Path, emulator: Emulator) -> None:
+def test_embeds_show_notion_content_assets_and_site_links(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     site = run_build(_site(tmp_path, emulator, sources=[{"page": GUIDE, "dest": "guide"}]))
     assert site.error is None, site.messages()
     page = site.html("policies/index.html")
@@ -65,7 +67,9 @@ def test_embeds_show_notion_content_assets_and_site_links(tmp_path: Path, emulat
     assert "notion:" not in article.decode_contents()
 
 
-def test_an_embed_need_not_be_a_source_and_its_headings_sit_below(tmp_path: Path, emulator: Emulator) -> None:
+def test_an_embed_need_not_be_a_source_and_its_headings_sit_below(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     emulator.workspace.append_blocks(SETUP, [{"heading_1": "Embedded heading"}])
     site = run_build(_site(tmp_path, emulator))
     assert site.error is None, site.messages()
@@ -75,7 +79,9 @@ def test_an_embed_need_not_be_a_source_and_its_headings_sit_below(tmp_path: Path
     assert heading is not None and heading.find_parent("h3") is not None
 
 
-def test_a_rebuild_with_nothing_changed_fetches_no_embed_content(tmp_path: Path, emulator: Emulator) -> None:
+def test_a_rebuild_with_nothing_changed_fetches_no_embed_content(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     config = _site(tmp_path, emulator)
     run_build(config)
     emulator.stats.reset()
@@ -88,7 +94,9 @@ def test_a_rebuild_with_nothing_changed_fetches_no_embed_content(tmp_path: Path,
     assert "Install it differently." in site.html("policies/index.html").get_text()
 
 
-def test_an_embed_the_integration_cannot_see_fails_clearly(tmp_path: Path, emulator: Emulator) -> None:
+def test_an_embed_the_integration_cannot_see_fails_clearly(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     config = write_site(
         tmp_path,
         {"api_url": emulator.url},
@@ -110,7 +118,9 @@ def test_with_on_error_warn_a_missing_embed_only_warns(tmp_path: Path, emulator:
     assert any("embedded page" in w for w in site.warnings())
 
 
-def test_with_the_plugin_disabled_the_comment_shows_nothing(tmp_path: Path, emulator: Emulator) -> None:
+def test_with_the_plugin_disabled_the_comment_shows_nothing(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     site = run_build(_site(tmp_path, emulator, enabled=False))
     assert site.error is None
     article = site.html("policies/index.html").select_one("article")
