@@ -349,10 +349,17 @@ class NotionAPI:
             if cursor:
                 kwargs["start_cursor"] = cursor
             page = self._call(what, fn, page_size=100, **kwargs)
-            yield from page.get("results", [])
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise UnreachableError(f"Notion answered {what} with something that is not a list")
+            yield from page["results"]
             cursor = page.get("next_cursor")
-            if not page.get("has_more") or not cursor:
+            if not page.get("has_more"):
                 return
+            if not isinstance(cursor, str) or not cursor:
+                # Stopping here would publish a silently truncated page.
+                raise UnreachableError(
+                    f"Notion said {what} has more results but gave no cursor to fetch them"
+                )
 
     def me(self) -> dict[str, Any]:
         """https://developers.notion.com/reference/get-self"""
@@ -429,8 +436,12 @@ class NotionAPI:
                     return
                 yield result
             cursor = page.get("next_cursor")
-            if not page.get("has_more") or not cursor:
+            if not page.get("has_more"):
                 return
+            if not isinstance(cursor, str) or not cursor:
+                raise UnreachableError(
+                    "Notion's search said it has more results but gave no cursor"
+                )
 
     def users(self) -> list[dict[str, Any]]:
         """https://developers.notion.com/reference/get-users (names for people and authors)"""

@@ -29,14 +29,26 @@ class AuthError(NotionSyncError):
 class NotSharedError(NotionSyncError):
     """The page or database does not exist or is not shared with the integration."""
 
-    def __init__(self, object_id: str, kind: str = "page", request_id: str | None = None) -> None:
-        super().__init__(
-            f"Notion {kind} {object_id} was not found: share it with your integration "
-            f"(in Notion: open the {kind}, ... menu > Connections > add your integration) "
-            "and check the id",
-            code="object_not_found",
-            request_id=request_id,
-        )
+    def __init__(
+        self,
+        object_id: str,
+        kind: str = "page",
+        request_id: str | None = None,
+        *,
+        trashed: bool = False,
+    ) -> None:
+        if trashed:
+            message = (
+                f"Notion {kind} {object_id} is in the trash: restore it in Notion or remove "
+                "it from `sources`"
+            )
+        else:
+            message = (
+                f"Notion {kind} {object_id} was not found: share it with your integration "
+                f"(in Notion: open the {kind}, ... menu > Connections > add your integration) "
+                "and check the id"
+            )
+        super().__init__(message, code="object_not_found", request_id=request_id)
         self.object_id = object_id
 
 

@@ -8,6 +8,7 @@ memory at once.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import posixpath
 from collections.abc import Callable, Iterator
@@ -142,7 +143,7 @@ class Publisher:
     def render(self, page: Page) -> str:
         ctx = PageContext(page, self.links, self.assets, self.warn)
         meta: dict[str, Any] = {
-            "title": page.title,
+            "title": html_text(page.title),
             "notion_id": page.id,
             "notion_url": page.url,
             "last_edited_time": page.last_edited_time,
@@ -287,10 +288,17 @@ class Publisher:
         return [_nav_item(root) for root in self.tree.roots]
 
 
+def html_text(title: str) -> str:
+    """Themes print page and nav titles as HTML, unescaped: a title is text, so a
+    `<script>` in a Notion title must arrive as `&lt;script&gt;`."""
+    return html.escape(title, quote=False)
+
+
 def _nav_item(page: Page) -> NavItem:
+    title = html_text(page.title)
     if page.kind == "database" and page.source.blog:
-        return NavItem(title=page.title, path=page.path)
-    return NavItem(page.title, page.path, [_nav_item(child) for child in page.children])
+        return NavItem(title=title, path=page.path)
+    return NavItem(title, page.path, [_nav_item(child) for child in page.children])
 
 
 def _find_block(blocks: list[dict[str, Any]], block_id: str) -> dict[str, Any] | None:

@@ -109,8 +109,15 @@ class SyncReport:
 
     def prometheus(self) -> str:
         """Prometheus text exposition: counters end in `_total`, gauges do not."""
-        from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+        from prometheus_client import (
+            CollectorRegistry,
+            Counter,
+            Gauge,
+            disable_created_metrics,
+            generate_latest,
+        )
 
+        disable_created_metrics()  # type: ignore[no-untyped-call]  # `_created` means nothing here
         registry = CollectorRegistry()
         gauges = {
             "pages_total": "Pages on the site from Notion",

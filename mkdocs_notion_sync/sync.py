@@ -97,6 +97,8 @@ class Sync:
         self._changed: dict[str, dict[str, Any]] | None = None
         self._validated: set[str] = set()
         self._source_ids: set[str] = set()
+        self._degraded = False
+        """Notion failed the change check and on_error is warn: use the cache throughout."""
         self._seen: set[str] = set()
 
     # -- the walk ---------------------------------------------------------------
@@ -108,7 +110,13 @@ class Sync:
         self._source_ids = {source.id for source in sources}
         try:
             if not self.options.offline:
-                self._load_change_window()
+                try:
+                    self._load_change_window()
+                except NotionSyncError as error:
+                    if self.options.on_error == "fail":
+                        raise
+                    self.options.warn(f"serving cached copies, Notion is unavailable: {error}")
+                    self._degraded = True
             roots = [self._root(source) for source in sources]
             for page_id in dict.fromkeys(embeds):
                 record = self._embedded(page_id)
@@ -169,10 +177,23 @@ class Sync:
         if source.kind == "database":
             root = self._database_page(source.id, source, None)
         else:
-            root = self._page(source.id, "page", source, None, None)
+            # The root is always asked for (one request): search does not list pages
+            # that were trashed or unshared, so only this notices a source going away.
+            root = self._page(source.id, "page", source, None, self._root_object(source.id))
         if root is None:
+            cached = self.cache.get_page(source.id)
+            if cached is not None and (cached.obj.get("in_trash") or cached.obj.get("archived")):
+                raise NotSharedError(source.id, source.kind, trashed=True)
             raise NotSharedError(source.id, source.kind)
         return root
+
+    def _root_object(self, page_id: str) -> dict[str, Any] | None:
+        if self.api is None or self._degraded:
+            return None
+        try:
+            return self.api.page(page_id)
+        except NotionSyncError:
+            return None  # _page asks again and reports the error per on_error
 
     def _drain(self) -> None:
         """Wait for every scheduled page, including those scheduled while waiting."""
@@ -272,6 +293,8 @@ class Sync:
         self, page_id: str, known_obj: dict[str, Any] | None
     ) -> tuple[CachedPage, bool]:
         cached = self.cache.get_page(page_id)
+        if self._degraded and cached is not None:
+            return cached, True
         if self.options.offline:
             if cached is None:
                 raise OfflineMiss(
@@ -289,6 +312,10 @@ class Sync:
         ):
             return cached, True
         obj = known_obj or (self._changed or {}).get(page_id) or self.api.page(page_id)
+        if obj.get("in_trash") or obj.get("archived"):
+            trashed = CachedPage(obj=obj, blocks=[], fetched_at=self.api.server_now())
+            self.cache.put_page(trashed)  # remembered, so the error can say "in the trash"
+            return trashed, False
         if (
             cached is not None
             and is_fresh(cached, obj)
@@ -466,7 +493,7 @@ class Sync:
         """The container, its data sources' schemas and its entries. Entries are always
         re-queried (100 a request), which is the database's change check."""
         key = _database_key(database_id, source)
-        if self.options.offline:
+        if self.options.offline or (self._degraded and self.cache.get_json("database", key)):
             stored = self.cache.get_json("database", key)
             if stored is None:
                 raise OfflineMiss(

@@ -248,3 +248,32 @@ def test_pages_are_rebuilt_without_a_nav_in_mkdocs_yml_and_with_a_placeholder(
 
 def test_ids_are_stable_between_sources(emulator: Emulator) -> None:
     assert {SETUP, FAQ} <= set(emulator.workspace.page_ids())
+
+
+def test_an_unknown_block_warns_naming_the_page_and_block_and_fails_strict(tmp_path: Path) -> None:
+    workspace = {
+        "pages": [
+            {
+                "id": ROOT,
+                "title": "Forms",
+                "blocks": [
+                    {"paragraph": "Before."},
+                    {"id": "f0f0f0f0-0000-4000-8000-000000000001", "type": "form", "form": {}},
+                    {"paragraph": "After."},
+                ],
+            }
+        ]
+    }
+    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+        lenient = run_build(write_site(tmp_path / "lenient", _plugin(emu)))
+        strict = run_build(write_site(tmp_path / "strict", _plugin(emu)), strict=True)
+    assert lenient.error is None
+    warning = [w for w in lenient.warnings() if "unsupported" in w]
+    assert (
+        warning
+        and 'page "Forms"' in warning[0]
+        and "f0f0f0f0-0000-4000-8000-000000000001" in warning[0]
+    )
+    text = lenient.html("handbook/index.html").get_text()
+    assert "Before." in text and "After." in text and "Unsupported Notion block: form" in text
+    assert strict.error is not None

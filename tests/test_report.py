@@ -1,5 +1,6 @@
 """The build log's summary line, progress lines and metrics files, as users read them."""
 
+import itertools
 import json
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def test_progress_is_throttled_to_every_two_seconds_or_ten_percent() -> None:
     # nothing in the first 2 s, then every 10 % (time alone never reaches 2 s between steps)
     assert lines[0] == "notion-sync: fetched 20/100 pages (20%), ETA 8s"
     done = [int(line.split()[2].split("/")[0]) for line in lines]
-    assert all(later - earlier >= 10 for earlier, later in zip(done, done[1:], strict=False))
+    assert all(later - earlier >= 10 for earlier, later in itertools.pairwise(done))
 
 
 def test_a_quick_sync_prints_no_progress() -> None:

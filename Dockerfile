@@ -1,0 +1,33 @@
+# Builds MkDocs sites that use mkdocs-notion-sync, e.g. in CI:
+#
+#   docker build -t mkdocs-notion-sync .
+#   docker run --rm -e NOTION_TOKEN -v "$PWD":/docs mkdocs-notion-sync
+#
+# The site's folder (with mkdocs.yml) is mounted at /docs; the default command is
+# `mkdocs build --strict`, and any other mkdocs command can be given instead.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# git: for sites whose mkdocs.yml uses git-based plugins (revision dates, authors).
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends git \
+    && rm -rf /var/lib/apt/lists/*
+
+COPY . /src
+RUN pip install /src && rm -rf /src
+
+# Run as an unprivileged user. Its uid (1000) matches the first user of most Linux
+# hosts; otherwise pass --user "$(id -u):$(id -g)" so site/ and .cache/ are yours.
+RUN useradd --create-home --uid 1000 --shell /usr/sbin/nologin mkdocs \
+    && mkdir -p /docs && chown mkdocs:mkdocs /docs \
+    && git config --system --add safe.directory /docs
+USER mkdocs
+WORKDIR /docs
+
+EXPOSE 8000
+ENTRYPOINT ["mkdocs"]
+CMD ["build", "--strict"]

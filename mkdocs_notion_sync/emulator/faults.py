@@ -1,0 +1,130 @@
+"""Injected failures and the server-side counters tests compare the client against.
+
+A sync client is judged by how it behaves when Notion misbehaves (429s, 5xx, dropped
+connections, garbage); the emulator can produce each of these on demand and reproducibly.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Faults:
+    """What goes wrong, and how often. Mutable while the server runs.
+
+    `rate_limit` is in requests per second (a token bucket holding `burst` tokens,
+    default: the rate, at least 1); every other rate is a probability per request.
+    """
+
+    rate_limit: float | None = None
+    burst: float | None = None
+    error_rate: float = 0.0
+    error_statuses: tuple[int, ...] = (500, 502, 503, 504, 529)
+    slow_seconds: float = 0.0
+    slow_rate: float = 1.0
+    drop_rate: float = 0.0
+    malformed_rate: float = 0.0
+    broken_cursor: bool = False
+    seed: int | None = 0
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+        self._lock = threading.Lock()
+        self._tokens: float | None = None
+        self._stamp = time.monotonic()
+        self._bucket_key: tuple[float | None, float | None] = (None, None)
+
+    def roll(self, probability: float) -> bool:
+        """Seeded, so a failing run can be replayed with the same sequence of faults."""
+        if probability <= 0.0:
+            return False
+        with self._lock:
+            return self._random.random() < probability
+
+    def choose_status(self) -> int:
+        with self._lock:
+            return self._random.choice(self.error_statuses)
+
+    def reseed(self, seed: int | None) -> None:
+        with self._lock:
+            self.seed = seed
+            self._random = random.Random(seed)
+
+    def take_token(self) -> float:
+        """0 when the request may pass, else the seconds until a token is available."""
+        rate = self.rate_limit
+        if rate is None or rate <= 0:
+            return 0.0
+        capacity = self.burst if self.burst is not None else max(1.0, rate)
+        with self._lock:
+            now = time.monotonic()
+            if self._tokens is None or self._bucket_key != (rate, capacity):
+                self._tokens = capacity
+                self._bucket_key = (rate, capacity)
+            else:
+                self._tokens = min(capacity, self._tokens + (now - self._stamp) * rate)
+            self._stamp = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return 0.0
+            return (1.0 - self._tokens) / rate
+
+    def retry_after(self, wait: float) -> int:
+        """Notion sends whole seconds, never 0."""
+        return max(1, math.ceil(wait))
+
+
+@dataclass
+class Stats:
+    """What the server saw. `total` counts every request to /v1/ (faults included);
+    file downloads are not API requests and are counted apart."""
+
+    total: int = 0
+    by_endpoint: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[int] = field(default_factory=Counter)
+    rate_limited: int = 0
+    file_downloads: int = 0
+    file_bytes: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def record(self, endpoint: str, status: int) -> None:
+        with self._lock:
+            self.total += 1
+            self.by_endpoint[endpoint] += 1
+            self.by_status[status] += 1
+            if status == 429:
+                self.rate_limited += 1
+
+    def record_download(self, size: int) -> None:
+        with self._lock:
+            self.file_downloads += 1
+            self.file_bytes += size
+
+    def reset(self) -> None:
+        with self._lock:
+            self.total = 0
+            self.by_endpoint = Counter()
+            self.by_status = Counter()
+            self.rate_limited = 0
+            self.file_downloads = 0
+            self.file_bytes = 0
+
+    def snapshot(self) -> dict[str, object]:
+        """A consistent copy, for assertions and the metrics comparison."""
+        with self._lock:
+            return {
+                "total": self.total,
+                "by_endpoint": dict(self.by_endpoint),
+                "by_status": dict(self.by_status),
+                "rate_limited": self.rate_limited,
+                "file_downloads": self.file_downloads,
+                "file_bytes": self.file_bytes,
+            }

@@ -1,0 +1,215 @@
+"""API objects as Notion serves them (version 2025-09-03), key order included.
+
+Hosted files are replaced by freshly signed URLs on every call; everything else is
+cacheable as JSON text until the workspace changes, which keeps big listings cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from . import richtext
+from .workspace import Block, Database, DataSource, Page, Workspace, notion_url
+
+JSON = dict[str, Any]
+Sign = Callable[[str], JSON]
+
+RELATION_PAGE_LIMIT = 25
+CACHE_LIMIT = 200_000
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def resolve_files(obj: Any, sign: Sign) -> Any:
+    """A copy with every `{"_hosted": id}` marker turned into `{url, expiry_time}`."""
+    if isinstance(obj, dict):
+        if "_hosted" in obj:
+            return sign(str(obj["_hosted"]))
+        return {k: resolve_files(v, sign) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [resolve_files(v, sign) for v in obj]
+    return obj
+
+
+def _user(user_id: str) -> JSON:
+    return {"object": "user", "id": user_id}
+
+
+def block(ws: Workspace, item: Block, sign: Sign) -> JSON:
+    if item.type == "child_page":
+        payload: Any = {"title": richtext.plain_text(ws.pages[item.id].title)}
+        has_children = False if item.in_trash else bool(item.children)
+    elif item.type == "child_database":
+        payload = {"title": richtext.plain_text(ws.databases[item.id].title)}
+        has_children = False
+    else:
+        payload = resolve_files(item.payload, sign) if item.hosted else item.payload
+        has_children = bool(ws.children_of(item.id))
+    return {
+        "object": "block",
+        "id": item.id,
+        "parent": item.parent,
+        "created_time": item.created_time,
+        "last_edited_time": item.last_edited_time,
+        "created_by": _user(item.created_by),
+        "last_edited_by": _user(item.last_edited_by),
+        "has_children": has_children,
+        "in_trash": item.in_trash,
+        "type": item.type,
+        item.type: payload,
+        "archived": item.in_trash,
+    }
+
+
+def block_json(ws: Workspace, item: Block, sign: Sign, cache: dict[str, str]) -> str:
+    """JSON text of a block; blocks without hosted files are cached per generation."""
+    if item.hosted:
+        return dumps(block(ws, item, sign))
+    text = cache.get(item.id)
+    if text is None:
+        text = dumps(block(ws, item, sign))
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()  # bounds memory on huge workspaces; refilling is cheap
+        cache[item.id] = text
+    return text
+
+
+def property_value(
+    ws: Workspace, page: Page, source: DataSource, name: str, sign: Sign, limit: bool = True
+) -> JSON:
+    schema = source.properties[name]
+    kind = schema["type"]
+    block_record = ws.blocks[page.id]
+    if kind == "created_time":
+        value: Any = block_record.created_time
+    elif kind == "last_edited_time":
+        value = block_record.last_edited_time
+    elif kind == "created_by":
+        value = _user(block_record.created_by)
+    elif kind == "last_edited_by":
+        value = _user(block_record.last_edited_by)
+    else:
+        value = page.properties.get(name)
+        if kind == "files" and page.hosted:
+            value = resolve_files(value, sign)
+    out: JSON = {"id": schema["id"], "type": kind, kind: value}
+    if kind == "relation":
+        items = value or []
+        out[kind] = items[:RELATION_PAGE_LIMIT] if limit else items
+        out["has_more"] = limit and len(items) > RELATION_PAGE_LIMIT
+    elif kind in ("title", "rich_text", "people") and limit:
+        out[kind] = (value or [])[:RELATION_PAGE_LIMIT]
+    return out
+
+
+def page(ws: Workspace, item: Page, sign: Sign) -> JSON:
+    record = ws.blocks[item.id]
+    hosted = item.hosted
+    if item.data_source_id:
+        source = ws.data_sources[item.data_source_id]
+        properties = {
+            name: property_value(ws, item, source, name, sign) for name in source.properties
+        }
+    else:
+        properties = {"title": {"id": "title", "type": "title", "title": item.title}}
+    return {
+        "object": "page",
+        "id": item.id,
+        "created_time": record.created_time,
+        "last_edited_time": record.last_edited_time,
+        "created_by": _user(record.created_by),
+        "last_edited_by": _user(record.last_edited_by),
+        "cover": resolve_files(item.cover, sign) if hosted else item.cover,
+        "icon": resolve_files(item.icon, sign) if hosted else item.icon,
+        "parent": record.parent,
+        "in_trash": record.in_trash,
+        "is_archived": False,
+        "is_locked": False,
+        "properties": properties,
+        "url": notion_url(richtext.plain_text(item.title), item.id),
+        "public_url": None,
+        "archived": record.in_trash,
+    }
+
+
+def database(ws: Workspace, item: Database, sign: Sign) -> JSON:
+    record = ws.blocks[item.id]
+    return {
+        "object": "database",
+        "id": item.id,
+        "title": item.title,
+        "description": item.description,
+        "parent": record.parent,
+        "is_inline": item.is_inline,
+        "in_trash": record.in_trash,
+        "is_locked": False,
+        "created_time": record.created_time,
+        "last_edited_time": record.last_edited_time,
+        "data_sources": [
+            {"id": ds, "name": richtext.plain_text(ws.data_sources[ds].title)}
+            for ds in item.data_sources
+        ],
+        "icon": resolve_files(item.icon, sign) if item.hosted else item.icon,
+        "cover": resolve_files(item.cover, sign) if item.hosted else item.cover,
+        "url": notion_url("", item.id),
+        "public_url": None,
+        "archived": record.in_trash,
+    }
+
+
+def data_source(ws: Workspace, item: DataSource, sign: Sign) -> JSON:
+    db = ws.databases[item.database_id]
+    record = ws.blocks[db.id]
+    return {
+        "object": "data_source",
+        "id": item.id,
+        "cover": resolve_files(db.cover, sign) if db.hosted else db.cover,
+        "icon": resolve_files(db.icon, sign) if db.hosted else db.icon,
+        "created_time": item.created_time,
+        "created_by": _user(record.created_by),
+        "last_edited_by": _user(record.last_edited_by),
+        "last_edited_time": item.last_edited_time,
+        "title": item.title,
+        "description": db.description,
+        "is_inline": db.is_inline,
+        "properties": item.properties,
+        "parent": {"type": "database_id", "database_id": db.id},
+        "database_parent": record.parent,
+        "url": notion_url("", db.id),
+        "public_url": None,
+        "in_trash": record.in_trash,
+        "archived": record.in_trash,
+    }
+
+
+def list_envelope(
+    results_json: str,
+    next_cursor: str | None,
+    has_more: bool,
+    kind: str,
+    request_id: str,
+    extra: JSON | None = None,
+) -> str:
+    """The list envelope, assembled around already-serialised results."""
+    type_body = dumps(extra) if extra is not None else "{}"
+    return (
+        '{"object":"list","results":['
+        + results_json
+        + '],"next_cursor":'
+        + dumps(next_cursor)
+        + ',"has_more":'
+        + ("true" if has_more else "false")
+        + ',"type":"'
+        + kind
+        + '","'
+        + kind
+        + '":'
+        + type_body
+        + ',"request_id":"'
+        + request_id
+        + '"}'
+    )

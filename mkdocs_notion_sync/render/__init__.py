@@ -1,0 +1,44 @@
+"""Notion blocks and rich text to Markdown for mkdocs-material.
+
+Pure and synchronous: the sync fetched everything before, and links, assets and warnings
+go through the `RenderContext` the caller passes in. Choices the rest of the plugin
+relies on:
+
+* Headings: Notion's heading_1..heading_4 become h2..h5, because the page title is the
+  page's h1. Each heading's id is `block_anchor(block_id)` (`n-<32 hex>`), set with
+  attr_list, so a Notion `#block` link becomes `page.md#n-...` and survives heading
+  renames. Only headings get ids; a link to any other block should target the page.
+  Toggleable headings with children render as collapsed details (`??? note "Title"`),
+  which have no id and no TOC entry.
+* Tables: a Notion column header becomes the Markdown header row. Without one the
+  header row is empty and hidden (`&nbsp; { style="display: none" }` on each cell),
+  because python-markdown requires a header row and md_in_html tables would fail inside
+  lists and admonitions. A row header makes the first cell of each row bold.
+* Numbered lists: numbered 1, 2, 3 in one list; a list after another block restarts.
+  A `list_start_index` other than 1 or a `list_format` of letters/roman renders as an
+  md_in_html `<ol start type>` (python-markdown ignores start numbers and has no
+  letters); inside indentation, where md_in_html is not parsed, it falls back to plain
+  numbers (material still letters nested lists itself).
+* Colours: `notion-<colour>` / `notion-<colour>-background` classes (text: `<span>`,
+  background: `<mark>`, so highlights show even without extra CSS).
+"""
+
+from __future__ import annotations
+
+from .blocks import RENDERERS, block_anchor, render_blocks
+from .code_languages import LANGUAGES, lexer_for
+from .context import Block, RenderContext, RichText
+from .rich_text import plain_text, render_rich_text
+
+__all__ = [
+    "LANGUAGES",
+    "RENDERERS",
+    "Block",
+    "RenderContext",
+    "RichText",
+    "block_anchor",
+    "lexer_for",
+    "plain_text",
+    "render_blocks",
+    "render_rich_text",
+]

@@ -1,0 +1,49 @@
+"""The state carried down the block tree while rendering one page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .context import RenderContext
+from .rich_text import inline
+
+MAX_DEPTH = 64
+"""Deeper nesting is a cycle (a synced block that contains itself) or not worth showing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """Where a block is rendered: for whom, how deep, and whether inside indentation.
+
+    `nested` is true inside list items, admonitions and quotes: python-markdown only
+    parses md_in_html blocks (grids, figures) at the start of a line, so there the
+    renderers fall back to plain Markdown.
+    """
+
+    ctx: RenderContext
+    depth: int = 0
+    nested: bool = False
+
+    def inline(self, rich_text: Any, *, cell: bool = False) -> str:
+        return inline(rich_text, self.ctx, cell=cell)
+
+    def deeper(self, *, nested: bool) -> Walk:
+        return Walk(self.ctx, self.depth + 1, nested or self.nested)
+
+
+def payload(block: dict[str, Any]) -> dict[str, Any]:
+    """The `block[block["type"]]` object, or an empty one when it is missing or malformed."""
+    kind = block.get("type")
+    value = block.get(kind) if isinstance(kind, str) else None
+    return value if isinstance(value, dict) else {}
+
+
+def children(block: dict[str, Any]) -> list[Any]:
+    value = block.get("children")
+    return value if isinstance(value, list) else []
+
+
+def indent(markdown: str) -> str:
+    """Four spaces, the indentation python-markdown needs for nested content."""
+    return "\n".join("    " + line if line else "" for line in markdown.split("\n"))
