@@ -10,133 +10,202 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import yaml
+
+from . import pipeline as pipeline_module
+from .cache import Cache
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
-from .errors import ConfigError, NotionSyncError
+from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
 from .pipeline import Pipeline, Settings, open_api, settings_from
 from .report import human_bytes
 
+PROG = "mkdocs-notion-sync"
 PLUGIN_NAMES = ("notion-sync", "mkdocs_notion_sync")
+DEFAULT_CONFIG = Path("mkdocs.yml")
+log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync")
 
 
-def load_settings(config_file: Path) -> tuple[Settings, NotionSyncConfig]:
+@dataclass
+class Project:
+    """The plugin's options from one mkdocs.yml, resolved as a build resolves them."""
+
+    config_file: Path
+    config: NotionSyncConfig
+    settings: Settings
+    docs_dir: Path
+    secrets: set[str] = field(default_factory=set)
+    """Values never to print (the token), whatever an error message carries."""
+
+
+# -- reading mkdocs.yml ---------------------------------------------------------------
+
+
+def _ignore_tag(loader: yaml.SafeLoader, node: yaml.Node) -> None:
+    """`!relative`, `!!python/name:...` and friends configure other plugins, not this one."""
+    return None
+
+
+def _yaml_loader() -> Any:
+    """mkdocs' loader (`!ENV`, `INHERIT`), safe, and blind to other plugins' tags."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    loader: type[yaml.SafeLoader] = get_yaml_loader(yaml.SafeLoader)
+    loader.add_constructor(None, _ignore_tag)
+    return loader
+
+
+def _plugin_options(data: Any, config_file: Path) -> dict[str, Any]:
+    """The notion-sync entry of `plugins:` (a list of names/mappings, or a mapping)."""
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(plugins, dict):
+        pairs = list(plugins.items())
+    elif isinstance(plugins, list):
+        for entry in plugins:
+            if isinstance(entry, str):
+                pairs.append((entry, None))
+            elif isinstance(entry, dict):
+                pairs.extend(entry.items())
+    for name, value in pairs:
+        if name not in PLUGIN_NAMES:
+            continue
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ConfigError(
+                f"{config_file}: the options of the notion-sync plugin must be a mapping, "
+                f"not {type(value).__name__}"
+            )
+        return dict(value)
+    raise ConfigError(
+        f"{config_file} does not enable the notion-sync plugin: add `- notion-sync:` with its "
+        "options under `plugins:`"
+    )
+
+
+def load_project(config_file: Path) -> Project:
     """The plugin's options from mkdocs.yml, validated as MkDocs would validate them."""
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
 
     if not config_file.is_file():
-        raise ConfigError(f"no MkDocs config at {config_file}; pass -f path/to/mkdocs.yml")
-    with config_file.open("rb") as handle:
-        data = yaml_load(handle) or {}
-    options: dict[str, Any] | None = None
-    for entry in data.get("plugins") or []:
-        if isinstance(entry, str) and entry in PLUGIN_NAMES:
-            options = {}
-        elif isinstance(entry, dict):
-            for name, value in entry.items():
-                if name in PLUGIN_NAMES:
-                    options = dict(value or {})
-    if options is None and isinstance(data.get("plugins"), dict):
-        for name in PLUGIN_NAMES:
-            if name in data["plugins"]:
-                options = dict(data["plugins"][name] or {})
-    if options is None:
-        raise ConfigError(f"{config_file} does not enable the notion-sync plugin")
+        raise ConfigError(
+            f"no MkDocs config at {config_file}: run in the folder of mkdocs.yml or pass "
+            "-f path/to/mkdocs.yml"
+        )
+    try:
+        with config_file.open("rb") as handle:
+            data = yaml_load(handle, _yaml_loader())
+    except ConfigurationError as parse_error:
+        raise ConfigError(f"{config_file}: {' '.join(str(parse_error).split())}") from None
+    options = _plugin_options(data, config_file)
     config = NotionSyncConfig(config_file_path=str(config_file))
     config.load_dict(apply_env_overrides(options))
     errors, _warnings = config.validate()
     if errors:
         key, error = errors[0]
-        raise ConfigError(f"option '{key}': {error}")
-    cache_dir = (config_file.resolve().parent / config.cache_dir).resolve()
-    return settings_from(config, cache_dir, resolve_token(config.token)), config
-
-
-def _demo(settings: Settings, config: NotionSyncConfig) -> Any:
-    """`demo: true` works here too: the bundled emulator answers in-process."""
-    if not config.demo:
-        return None
-    from .emulator import DEMO_TOKEN, Emulator, Workspace
-
-    emulator = Emulator(Workspace.demo(), token=DEMO_TOKEN, port=0)
-    emulator.start()
-    settings.token, settings.api_url = DEMO_TOKEN, str(emulator.url)
-    return emulator
-
-
-def check(settings: Settings, as_json: bool) -> int:
-    """Token, reachability and latency, every source, and the cache: exit 0 if healthy."""
-    rows: list[dict[str, Any]] = []
-    healthy = True
-    if settings.offline:
-        rows.append(
-            {
-                "source": "api",
-                "kind": "api",
-                "title": settings.api_url,
-                "status": "skipped (offline)",
-            }
-        )
-    else:
-        try:
-            api = open_api(settings)
-        except NotionSyncError as error:
-            api = None
-            healthy = False
-            rows.append(
-                {"source": "token", "kind": "token", "title": "", "status": f"error: {error}"}
-            )
-        if api is not None:
-            try:
-                started = time.monotonic()
-                me = api.me()
-                latency = (time.monotonic() - started) * 1000
-                rows.append(
-                    {
-                        "source": settings.api_url,
-                        "kind": "token",
-                        "title": str(me.get("name") or me.get("id")),
-                        "status": f"ok ({latency:.0f} ms)",
-                    }
-                )
-                for source in settings.sources:
-                    rows.append(_check_source(api, source.kind, source.id))
-                    healthy = healthy and rows[-1]["status"] == "ok"
-            except NotionSyncError as error:
-                healthy = False
-                rows.append(
-                    {
-                        "source": settings.api_url,
-                        "kind": "token",
-                        "title": "",
-                        "status": f"error: {error}",
-                    }
-                )
-            finally:
-                api.close()
-    pipeline = Pipeline(settings)
-    try:
-        stats = pipeline.cache.stats()
-    finally:
-        pipeline.close()
-    rows.append(
-        {
-            "source": str(settings.cache_dir),
-            "kind": "cache",
-            "title": f"{stats.get('page', 0)} pages, {stats['asset_files']} files "
-            f"({human_bytes(stats['asset_bytes'])})",
-            "status": "ok",
-        }
+        message = " ".join(str(error).split())
+        raise ConfigError(f"{config_file}: notion-sync option '{key}': {message}")
+    base = config_file.resolve().parent
+    cache_dir = (base / config.cache_dir).resolve()
+    settings = settings_from(config, cache_dir, resolve_token(config.token))
+    docs_dir = data.get("docs_dir") if isinstance(data, dict) else None
+    project = Project(
+        config_file=config_file,
+        config=config,
+        settings=settings,
+        docs_dir=(base / str(docs_dir or "docs")).resolve(),
     )
+    project.secrets = _secrets(settings.token)
+    return project
+
+
+def _secrets(*values: str | None) -> set[str]:
+    candidates = [*values, os.environ.get("NOTION_TOKEN"), os.environ.get("NOTION_SYNC_TOKEN")]
+    # Short strings would blank out ordinary words; real tokens are 50 characters.
+    return {value.strip() for value in candidates if value and len(value.strip()) >= 8}
+
+
+def _redact(text: str, secrets: set[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+# -- check ----------------------------------------------------------------------------
+
+
+def check(project: Project, as_json: bool) -> int:
+    """Token, reachability and latency, every source, and the cache: exit 0 if healthy."""
+    settings = project.settings
+    rows: list[dict[str, Any]] = []
+    if settings.offline:
+        rows.append(_row(settings.api_url, "api", "", "skipped (offline: true)", ok=True))
+    else:
+        rows.extend(_check_api(settings))
+    rows.append(_check_cache(settings))
+    rows = [
+        {k: _redact(v, project.secrets) if isinstance(v, str) else v for k, v in r.items()}
+        for r in rows
+    ]
+    healthy = all(row["ok"] for row in rows)
     if as_json:
-        print(json.dumps({"healthy": healthy, "checks": rows}, indent=2))
+        print(json.dumps({"healthy": healthy, "checks": rows}, indent=2, ensure_ascii=False))
     else:
         _print_table(rows)
         print("healthy" if healthy else "UNHEALTHY")
     return 0 if healthy else 1
+
+
+def _row(
+    source: str, kind: str, title: str, status: str, *, ok: bool, **extra: Any
+) -> dict[str, Any]:
+    return {"source": source, "kind": kind, "title": title, "status": status, "ok": ok, **extra}
+
+
+def _check_api(settings: Settings) -> list[dict[str, Any]]:
+    """The token row (integration name and round trip), then one row per source."""
+    try:
+        api = open_api(settings)
+    except NotionSyncError as error:
+        return [_row("token", "token", "", f"error: {error}", ok=False, reachable=None)]
+    try:
+        started = time.monotonic()
+        try:
+            me = api.me()
+        except NotionSyncError as error:
+            # A 401 or 403 is an answer: the API is reachable, the token is what fails.
+            reachable = not isinstance(error, UnreachableError)
+            status = f"error: {error}"
+            return [_row(settings.api_url, "token", "", status, ok=False, reachable=reachable)]
+        latency = (time.monotonic() - started) * 1000
+        bot = str(me.get("name") or me.get("id") or "")
+        rows = [
+            _row(
+                settings.api_url,
+                "token",
+                bot,
+                f"ok ({latency:.0f} ms)",
+                ok=True,
+                reachable=True,
+                latency_ms=round(latency, 1),
+            )
+        ]
+        rows.extend(_check_source(api, source.kind, source.id) for source in settings.sources)
+        return rows
+    finally:
+        api.close()
 
 
 def _check_source(api: Any, kind: str, object_id: str) -> dict[str, Any]:
@@ -144,34 +213,70 @@ def _check_source(api: Any, kind: str, object_id: str) -> dict[str, Any]:
 
     try:
         obj = api.database(object_id) if kind == "database" else api.page(object_id)
-        return {"source": object_id, "kind": kind, "title": title_of(obj), "status": "ok"}
     except NotionSyncError as error:
-        return {"source": object_id, "kind": kind, "title": "", "status": f"error: {error}"}
+        return _row(object_id, kind, "", f"error: {error}", ok=False, reachable=False)
+    title = title_of(obj)
+    if obj.get("in_trash") or obj.get("archived"):
+        trashed = NotSharedError(object_id, kind, trashed=True)
+        return _row(object_id, kind, title, f"error: {trashed}", ok=False, reachable=True)
+    return _row(object_id, kind, title, "ok", ok=True, reachable=True)
+
+
+def _check_cache(settings: Settings) -> dict[str, Any]:
+    source = str(settings.cache_dir)
+    if not (settings.cache_dir / "store").is_dir():
+        stats: dict[str, int] = {}
+    else:
+        cache = Cache(settings.cache_dir)
+        try:
+            stats = cache.stats()
+        finally:
+            cache.close()
+    pages = stats.get("page", 0)
+    title = (
+        f"{pages} pages, {stats.get('asset_files', 0)} files "
+        f"({human_bytes(stats.get('asset_bytes', 0))})"
+    )
+    if settings.offline and not pages:
+        status = "error: offline: true but the cache is empty; run a build or pull online first"
+        return _row(source, "cache", title, status, ok=False, pages=pages)
+    return _row(source, "cache", title, "ok", ok=True, pages=pages)
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
+    """Aligned columns; the last (status) is not padded, so no line ends in spaces."""
     columns = ("source", "kind", "title", "status")
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
+
+    def line(cells: list[str]) -> str:
+        padded = [cell.ljust(widths[c]) for c, cell in zip(columns[:-1], cells, strict=False)]
+        return "  ".join([*padded, cells[-1]]).rstrip()
+
+    print(line([c.upper() for c in columns]))
     for row in rows:
-        print("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
+        print(line([str(row[c]) for c in columns]))
 
 
-def pull(settings: Settings, out: Path, fmt: str) -> int:
+# -- pull -----------------------------------------------------------------------------
+
+
+def pull(project: Project, out: Path, fmt: str) -> int:
     """What a build would publish, written to a folder (or the raw Notion objects)."""
-    pipeline = Pipeline(settings)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file, not a folder")
+    pipeline = Pipeline(project.settings)
+    pipeline.blog_authors = _blog_authors(project.docs_dir)
     try:
-        outcome = pipeline.run()
+        with _progress_bar():
+            outcome = pipeline.run()
         out.mkdir(parents=True, exist_ok=True)
         if fmt == "json":
             assert outcome.tree is not None
             for page in outcome.tree.pages():
                 cached = pipeline.cache.get_page(page.id)
                 record = {"object": page.obj, "blocks": cached.blocks if cached else []}
-                target = _inside(out, page.path[:-3] + ".json")
-                target.write_text(
-                    json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
-                )
+                text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+                _inside(out, page.path[:-3] + ".json").write_text(text, encoding="utf-8")
         else:
             for document in outcome.documents:
                 _inside(out, document.path).write_bytes(document.file.read_bytes())
@@ -185,6 +290,13 @@ def pull(settings: Settings, out: Path, fmt: str) -> int:
         pipeline.close()
 
 
+def _blog_authors(docs_dir: Path) -> Any:
+    """Material's `.authors.yml`, read as the plugin reads it, so blog posts match a build."""
+    from .plugin import _blog_authors as authors_in
+
+    return lambda entry: authors_in(docs_dir, entry.source.dest)
+
+
 def _inside(root: Path, relative: str) -> Path:
     """A path under root, created, and never outside it whatever the name says."""
     target = (root / relative).resolve()
@@ -194,62 +306,215 @@ def _inside(root: Path, relative: str) -> Path:
     return target
 
 
-def cache_command(settings: Settings, action: str) -> int:
-    pipeline = Pipeline(settings)
+class ProgressBar:
+    """`[##########..........]  40/120 pages`, redrawn in place on a terminal."""
+
+    width = 24
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.line = ""
+        self.drawn = False
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < self.interval:
+            return
+        self._last = now
+        filled = int(self.width * done / total) if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        self.line = f"notion-sync: [{bar}] {done}/{total} pages"
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.line:
+            sys.stderr.write(f"\r{self.line}\x1b[K")
+            sys.stderr.flush()
+            self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            self.drawn = False
+
+    def finish(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.drawn = False
+        self.line = ""
+
+
+_active_bar: ProgressBar | None = None
+
+
+@contextmanager
+def _progress_bar() -> Iterator[None]:
+    """On a terminal, the sync's page count drives a bar instead of progress lines (which
+    the pipeline's ProgressLog writes through the log otherwise)."""
+    global _active_bar
+    if not sys.stderr.isatty():
+        yield
+        return
+    bar = ProgressBar()
+    _active_bar = bar
     try:
-        if action == "clear":
-            pipeline.cache.clear()
-            print(f"cleared {settings.cache_dir}")
-        else:
-            stats = pipeline.cache.stats()
-            print(f"cache: {settings.cache_dir}")
-            for key, value in sorted(stats.items()):
-                shown = human_bytes(value) if key.endswith("bytes") else str(value)
-                print(f"  {key}: {shown}")
-        return 0
+        # The pipeline builds its own ProgressLog; it takes no progress callback yet.
+        with mock.patch.object(pipeline_module, "ProgressLog", lambda: bar):
+            yield
     finally:
-        pipeline.close()
+        _active_bar = None
+        bar.finish()
+
+
+class _StderrHandler(logging.Handler):
+    """The plugin's log on the current sys.stderr, keeping a progress bar intact."""
+
+    def __init__(self, secrets: set[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = _redact(record.getMessage(), self.secrets)
+            if record.levelno >= logging.WARNING:
+                message = f"{record.levelname}: {message}"
+            bar = _active_bar
+            if bar is not None:
+                bar.clear()
+            sys.stderr.write(message + "\n")
+            if bar is not None:
+                bar.redraw()
+        except Exception:
+            self.handleError(record)
+
+
+@contextmanager
+def _logging_to_stderr(level: int, secrets: set[str]) -> Iterator[None]:
+    """Only the plugin's own loggers (never httpx's, whose lines hold signed file URLs)."""
+    handler = _StderrHandler(secrets)
+    saved = (log.level, log.propagate)
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
+
+
+# -- cache ----------------------------------------------------------------------------
+
+
+def cache_command(project: Project, action: str) -> int:
+    cache_dir = project.settings.cache_dir
+    if action == "clear":
+        if (cache_dir / "store").is_dir():
+            cache = Cache(cache_dir)
+            try:
+                cache.clear()
+            finally:
+                cache.close()
+        shutil.rmtree(cache_dir / "site", ignore_errors=True)
+        print(f"cleared {cache_dir}")
+        return 0
+    print(f"cache: {cache_dir}")
+    if not (cache_dir / "store").is_dir():
+        print("  empty (no build or pull has run yet)")
+        return 0
+    cache = Cache(cache_dir)
+    try:
+        stats = cache.stats()
+    finally:
+        cache.close()
+    for key, value in sorted(stats.items()):
+        shown = human_bytes(value) if key.endswith("bytes") else str(value)
+        print(f"  {key}: {shown}")
+    return 0
+
+
+# -- entry point ----------------------------------------------------------------------
+
+
+def _start_demo(project: Project) -> Any:
+    """`demo: true` works here too: the bundled emulator answers in-process."""
+    if not project.config.demo:
+        return None
+    from .emulator import DEMO_TOKEN, Emulator, Workspace
+
+    emulator = Emulator(Workspace.demo(), token=DEMO_TOKEN, port=0)
+    emulator.start()
+    project.settings.token, project.settings.api_url = DEMO_TOKEN, str(emulator.url)
+    return emulator
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="mkdocs-notion-sync", description=__doc__.splitlines()[0])
+    config_help = "MkDocs config (default ./mkdocs.yml)"
+    root = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    root.add_argument("-f", "--config-file", type=Path, default=DEFAULT_CONFIG, help=config_help)
     root.add_argument(
-        "-f",
-        "--config-file",
-        default="mkdocs.yml",
-        type=Path,
-        help="MkDocs config (default ./mkdocs.yml)",
+        "--debug", action="store_true", help="debug logging, and tracebacks for internal errors"
     )
-    commands = root.add_subparsers(dest="command", required=True)
-    check_cmd = commands.add_parser("check", help="verify the token, the API and every source")
+    # Accepted after the command too; SUPPRESS keeps it from overriding the one before.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-f", "--config-file", type=Path, default=argparse.SUPPRESS, help=config_help
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check_cmd = commands.add_parser(
+        "check", parents=[common], help="verify the token, the API and every source"
+    )
     check_cmd.add_argument("--json", action="store_true", help="print JSON instead of a table")
     pull_cmd = commands.add_parser(
-        "pull", help="write the Markdown and assets a build would publish"
+        "pull", parents=[common], help="write the Markdown and assets a build would publish"
     )
     pull_cmd.add_argument("--out", required=True, type=Path, help="folder to write into")
-    pull_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    cache_cmd = commands.add_parser("cache", help="inspect or clear the cache")
+    pull_cmd.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="markdown: the pages and assets a build publishes; json: raw Notion objects",
+    )
+    cache_cmd = commands.add_parser("cache", parents=[common], help="inspect or clear the cache")
     cache_cmd.add_argument("action", choices=("info", "clear"))
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    secrets = _secrets()
     emulator = None
     try:
-        settings, config = load_settings(args.config_file)
-        emulator = _demo(settings, config)
-        if args.command == "check":
-            return check(settings, args.json)
-        if args.command == "pull":
-            return pull(settings, args.out, args.format)
-        return cache_command(settings, args.action)
+        with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO, secrets):
+            project = load_project(args.config_file)
+            secrets |= project.secrets
+            emulator = _start_demo(project)
+            if args.command == "check":
+                return check(project, args.json)
+            if args.command == "pull":
+                return pull(project, args.out, args.format)
+            return cache_command(project, args.action)
     except NotionSyncError as error:
-        print(f"mkdocs-notion-sync: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {_redact(str(error), secrets)}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{PROG}: error: {_redact(str(error), secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        message = _redact(f"{type(error).__name__}: {error}", secrets)
+        print(
+            f"{PROG}: error: unexpected {message} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         if emulator is not None:
             emulator.stop()

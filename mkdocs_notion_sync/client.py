@@ -37,6 +37,8 @@ from .errors import (
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.client")
 
+MIN_RATE = 0.5
+"""Requests per second the pacer never goes below: Notion's documented floor is 3."""
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
 _ID_SEGMENT = re.compile(
     r"/[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -96,26 +98,40 @@ class Pacer:
         self._on_pause = on_pause
 
     def wait_turn(self) -> float:
-        """Block until this thread may send; returns the seconds waited."""
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next_slot, self._paused_until)
-            self._next_slot = start + 1.0 / self.rate
-        delay = start - now
-        if delay > 0:
+        """Block until this thread may send; returns the seconds waited. A thread takes
+        a slot 1/rate after the previous one; a 429 that arrives while it waits sends it
+        back to wait out the pause and take a new slot after it."""
+        waited = 0.0
+        slot: float | None = None
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                if now < self._paused_until:
+                    slot = None
+                    delay = self._paused_until - now
+                else:
+                    if slot is None:
+                        slot = max(now, self._next_slot)
+                        self._next_slot = slot + 1.0 / self.rate
+                    if slot <= now:
+                        return waited
+                    delay = slot - now
             time.sleep(delay)
-        return max(delay, 0.0)
+            waited += delay
 
     def rate_limited(self, retry_after: float) -> None:
-        """Everyone waits out Retry-After, and the rate drops so it does not happen again."""
+        """Everyone waits out Retry-After, and the rate halves so it does not happen
+        again; 429s that answer requests sent before the pause count once."""
         with self._lock:
-            until = time.monotonic() + retry_after
-            announce = until > self._paused_until + 0.5
+            now = time.monotonic()
+            fresh = now >= self._paused_until
+            until = now + retry_after
             self._paused_until = max(self._paused_until, until)
             self._next_slot = max(self._next_slot, self._paused_until)
-            self.rate = max(self.rate * 0.7, 0.1)
-            self._successes = 0
-        if announce and self._on_pause is not None:
+            if fresh:
+                self.rate = max(self.rate * 0.5, MIN_RATE)
+                self._successes = 0
+        if fresh and self._on_pause is not None:
             self._on_pause(retry_after)
 
     def succeeded(self) -> None:
@@ -202,9 +218,9 @@ class PacedTransport(httpx.BaseTransport):
         while True:
             if self.breaker.is_open:
                 raise CircuitOpen("the Notion API kept failing; stopped sending requests")
-            waited = self.pacer.wait_turn()
             response: httpx.Response | None = None
             with self._slots:
+                waited = self.pacer.wait_turn()
                 try:
                     response = self.inner.handle_request(request)
                     response.read()

@@ -25,10 +25,21 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
+_OPEN: list[NotionAPI] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Clients are closed even when a test fails, so no socket outlives its test."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def _api(emulator: Emulator, **options: float) -> NotionAPI:
     settings = {"concurrency": 4, "rate_limit": 1000.0, "max_retries": 5, "timeout": 5.0}
     settings.update(options)
-    return NotionAPI(
+    api = _new(
         token=TOKEN,
         api_url=emulator.url,
         concurrency=int(settings["concurrency"]),
@@ -37,6 +48,13 @@ def _api(emulator: Emulator, **options: float) -> NotionAPI:
         timeout=settings["timeout"],
         retry_base_delay=0.01,
     )
+    return api
+
+
+def _new(**kwargs: object) -> NotionAPI:
+    api = NotionAPI(**kwargs)  # type: ignore[arg-type]
+    _OPEN.append(api)
+    return api
 
 
 def _fetch_everything(api: NotionAPI) -> list[str]:
@@ -65,7 +83,6 @@ def test_a_clean_run_counts_every_request(emulator: Emulator) -> None:
     assert len(_fetch_everything(api)) == 30
     assert api.metrics.requests == emulator.stats.total == 31
     assert api.metrics.by_endpoint == {"GET /v1/blocks/{id}/children": 31}
-    api.close()
 
 
 def test_a_429_storm_still_delivers_every_page(emulator: Emulator) -> None:
@@ -78,7 +95,21 @@ def test_a_429_storm_still_delivers_every_page(emulator: Emulator) -> None:
     assert api.metrics.retries >= emulator.stats.rate_limited
     _assert_counts_match(api, emulator)
     assert api.pacer.rate < 1000.0  # it learned to slow down
-    api.close()
+    _assert_no_request_inside_a_retry_after_window(emulator)
+
+
+def _assert_no_request_inside_a_retry_after_window(emulator: Emulator) -> None:
+    """After a 429 with Retry-After r at time t, nothing arrives before t + r (requests
+    already in flight when the 429 went out may land a moment after t)."""
+    timeline = list(emulator.stats.timeline)
+    in_flight = 0.05
+    for when, status, retry_after in timeline:
+        if status != 429 or not retry_after:
+            continue
+        inside = [
+            t for t, _, _ in timeline if when + in_flight < t < when + retry_after - in_flight
+        ]
+        assert not inside, f"{len(inside)} requests inside a {retry_after}s Retry-After window"
 
 
 def test_server_errors_on_a_quarter_of_requests_are_retried(emulator: Emulator) -> None:
@@ -87,7 +118,6 @@ def test_server_errors_on_a_quarter_of_requests_are_retried(emulator: Emulator) 
     assert len(_fetch_everything(api)) == 30
     assert sum(v for k, v in emulator.stats.by_status.items() if k >= 500) > 0
     _assert_counts_match(api, emulator)
-    api.close()
 
 
 def test_post_queries_are_retried_too(emulator: Emulator) -> None:
@@ -97,7 +127,6 @@ def test_post_queries_are_retried_too(emulator: Emulator) -> None:
     results = list(api.recently_edited("2000-01-01T00:00:00.000Z"))
     assert len(results) >= 31
     _assert_counts_match(api, emulator)
-    api.close()
 
 
 def test_slow_responses_past_the_timeout_are_retried(emulator: Emulator) -> None:
@@ -106,7 +135,6 @@ def test_slow_responses_past_the_timeout_are_retried(emulator: Emulator) -> None
     api = _api(emulator, timeout=0.3, max_retries=10)
     assert len(_fetch_everything(api)) == 30
     assert api.metrics.retries > 0
-    api.close()
 
 
 def test_dropped_connections_and_garbled_bodies_are_retried(emulator: Emulator) -> None:
@@ -115,7 +143,6 @@ def test_dropped_connections_and_garbled_bodies_are_retried(emulator: Emulator) 
     api = _api(emulator, max_retries=10)
     assert len(_fetch_everything(api)) == 30
     assert api.metrics.retries > 0
-    api.close()
 
 
 def test_an_api_that_keeps_failing_opens_the_circuit(emulator: Emulator) -> None:
@@ -129,27 +156,23 @@ def test_an_api_that_keeps_failing_opens_the_circuit(emulator: Emulator) -> None
     with pytest.raises(UnreachableError, match="circuit breaker open"):
         api.children(ROOT)
     assert emulator.stats.total == sent  # nothing more was sent
-    api.close()
 
 
 def test_errors_say_what_to_fix(emulator: Emulator) -> None:
-    bad = NotionAPI(token="secret_nope", api_url=emulator.url, max_retries=0)
+    bad = _new(token="secret_nope", api_url=emulator.url, max_retries=0)
     with pytest.raises(AuthError, match="NOTION_TOKEN") as caught:
         bad.me()
     assert "secret_nope" not in str(caught.value)
     api = _api(emulator)
     with pytest.raises(NotSharedError, match="share it with your integration"):
         api.page("99999999-9999-4999-8999-999999999999")
-    unreachable = NotionAPI(
+    unreachable = _new(
         token=TOKEN, api_url="http://127.0.0.1:9", max_retries=1, retry_base_delay=0.01
     )
     with pytest.raises(
         UnreachableError, match=r"cannot reach the Notion API at http://127\.0\.0\.1:9"
     ):
         unreachable.me()
-    bad.close()
-    api.close()
-    unreachable.close()
 
 
 def test_a_rejected_query_names_notions_complaint() -> None:
@@ -178,7 +201,6 @@ def test_a_rejected_query_names_notions_complaint() -> None:
         source = database["data_sources"][0]["id"]
         with pytest.raises(RequestRejected, match="Notion rejected"):
             list(api.query(source, filter={"property": "Nope", "checkbox": {"equals": True}}))
-        api.close()
 
 
 def test_pacing_spaces_requests_at_the_configured_rate(emulator: Emulator) -> None:
@@ -188,7 +210,6 @@ def test_pacing_spaces_requests_at_the_configured_rate(emulator: Emulator) -> No
         api.me()
     elapsed = time.monotonic() - started
     assert elapsed >= 10 / 20.0 * 0.9  # 11 requests at 20/s need at least 0.5 s
-    api.close()
 
 
 def test_one_429_pauses_every_thread() -> None:
@@ -199,7 +220,7 @@ def test_one_429_pauses_every_thread() -> None:
     pacer.wait_turn()
     assert time.monotonic() - started >= 0.25
     assert pauses == [0.3]
-    assert pacer.rate == pytest.approx(700.0)
+    assert pacer.rate == pytest.approx(500.0)
 
 
 def test_the_rate_climbs_back_after_clean_answers() -> None:

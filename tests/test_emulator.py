@@ -417,7 +417,8 @@ def test_rate_limit_answers_429_with_integer_retry_after(emulator: Emulator) -> 
             retry_after = error.headers["Retry-After"]
             assert retry_after.isdigit() and int(retry_after) >= 1
             body = json.loads(error.body)
-            assert body["additional_data"]["retry_after"] == int(retry_after)
+            assert body["additional_data"]["retry_after"] == retry_after  # a string, like Notion
+            assert body["additional_data"]["rate_limit_reason"] == "public_api_request_rate_limit"
             assert body["additional_data"]["rate_limit_reason"]
     assert statuses[:3] == [200, 200, 200] and 429 in statuses
     assert emulator.stats.rate_limited == statuses.count(429)

@@ -597,7 +597,7 @@ class Endpoints:
                     429,
                     "rate_limited",
                     "You have been rate limited. Please try again in a few minutes.",
-                    {"retry_after": seconds, "rate_limit_reason": "request_rate"},
+                    {"retry_after": str(seconds), "rate_limit_reason": "public_api_request_rate_limit"},
                     {"Retry-After": str(seconds)},
                 )
             if faults.roll(faults.error_rate):
@@ -659,7 +659,8 @@ class Endpoints:
         # Notion's clock stamps last_edited_time; clients compare against this header.
         now = self.workspace.clock.now()
         extra = {**extra, "Date": format_datetime(now, usegmt=True), "x-request-id": request_id}
-        self.stats.record(endpoint, status)
+        retry_after = extra.get("Retry-After")
+        self.stats.record(endpoint, status, float(retry_after) if retry_after else None)
         return Response(status, payload, extra), drop
 
     def handle_file(self, method: str, target: str) -> Response:

@@ -10,7 +10,7 @@ import math
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 
@@ -94,9 +94,12 @@ class Stats:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self.timeline: deque[tuple[float, int, float | None]] = deque(maxlen=100_000)
+        """(monotonic arrival, status, Retry-After sent): to check clients waited."""
 
-    def record(self, endpoint: str, status: int) -> None:
+    def record(self, endpoint: str, status: int, retry_after: float | None = None) -> None:
         with self._lock:
+            self.timeline.append((time.monotonic(), status, retry_after))
             self.total += 1
             self.by_endpoint[endpoint] += 1
             self.by_status[status] += 1
@@ -111,6 +114,7 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self.total = 0
+            self.timeline.clear()
             self.by_endpoint = Counter()
             self.by_status = Counter()
             self.rate_limited = 0
