@@ -597,7 +597,10 @@ class Endpoints:
                     429,
                     "rate_limited",
                     "You have been rate limited. Please try again in a few minutes.",
-                    {"retry_after": str(seconds), "rate_limit_reason": "public_api_request_rate_limit"},
+                    {
+                        "retry_after": str(seconds),
+                        "rate_limit_reason": "public_api_request_rate_limit",
+                    },
                     {"Retry-After": str(seconds)},
                 )
             if faults.roll(faults.error_rate):
