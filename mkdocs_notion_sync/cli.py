@@ -19,15 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import yaml
 
-from . import pipeline as pipeline_module
 from .cache import Cache
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
-from .pipeline import Pipeline, Settings, open_api, settings_from
+from .pipeline import Pipeline, Settings, blog_authors_in, open_api, settings_from
 from .report import human_bytes
 
 PROG = "mkdocs-notion-sync"
@@ -265,9 +263,9 @@ def pull(project: Project, out: Path, fmt: str) -> int:
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file, not a folder")
     pipeline = Pipeline(project.settings)
-    pipeline.blog_authors = _blog_authors(project.docs_dir)
+    pipeline.blog_authors = blog_authors_in(project.docs_dir)
     try:
-        with _progress_bar():
+        with _progress_bar(pipeline):
             outcome = pipeline.run()
         out.mkdir(parents=True, exist_ok=True)
         if fmt == "json":
@@ -288,13 +286,6 @@ def pull(project: Project, out: Path, fmt: str) -> int:
         return 0
     finally:
         pipeline.close()
-
-
-def _blog_authors(docs_dir: Path) -> Any:
-    """Material's `.authors.yml`, read as the plugin reads it, so blog posts match a build."""
-    from .plugin import _blog_authors as authors_in
-
-    return lambda entry: authors_in(docs_dir, entry.source.dest)
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -350,7 +341,7 @@ _active_bar: ProgressBar | None = None
 
 
 @contextmanager
-def _progress_bar() -> Iterator[None]:
+def _progress_bar(pipeline: Pipeline) -> Iterator[None]:
     """On a terminal, the sync's page count drives a bar instead of progress lines (which
     the pipeline's ProgressLog writes through the log otherwise)."""
     global _active_bar
@@ -360,9 +351,8 @@ def _progress_bar() -> Iterator[None]:
     bar = ProgressBar()
     _active_bar = bar
     try:
-        # The pipeline builds its own ProgressLog; it takes no progress callback yet.
-        with mock.patch.object(pipeline_module, "ProgressLog", lambda: bar):
-            yield
+        pipeline.progress = bar
+        yield
     finally:
         _active_bar = None
         bar.finish()

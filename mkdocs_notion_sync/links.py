@@ -90,8 +90,10 @@ class SiteLinks:
 
     def __init__(self, pages: Iterable[Page]) -> None:
         self.paths: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
         for page in pages:
             self.paths[page.id] = page.path
+            self.titles[page.id] = page.title
             if page.kind == "database":
                 for source in page.obj.get("data_sources", []) or []:
                     if isinstance(source, dict) and source.get("id"):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
+
 from .assets import AssetStore
 from .cache import Cache
 from .client import NotionAPI, Pacer
@@ -133,11 +135,18 @@ def open_api(settings: Settings, pacer: Pacer | None = None) -> NotionAPI:
 class Pipeline:
     """Owns the cache (kept open across `mkdocs serve` rebuilds) and runs syncs."""
 
-    def __init__(self, settings: Settings, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        warn: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.cache = Cache(settings.cache_dir)
         self.warn = warn or (lambda message: log.warning("notion-sync: %s", message))
         self.report = SyncReport()
+        self.progress = progress
+        """Called with (done, total) pages; a throttled log line when None."""
         self.synced_ids: set[str] = set()
         self.links: SiteLinks | None = None
         """Where each synced page is on the site, after the last run (for hand-written pages)."""
@@ -175,7 +184,7 @@ class Pipeline:
                     warn=self.warn,
                     comments=settings.comments,
                 ),
-                progress=ProgressLog(),
+                progress=self.progress or ProgressLog(),
             )
             requests = list(embeds)
             tree = sync.run(settings.sources, [r.page_id for r in requests])
@@ -250,6 +259,24 @@ class Pipeline:
             return False
         finally:
             api.close()
+
+
+def blog_authors_in(docs_dir: Path) -> Callable[[Page], set[str]]:
+    """Author ids Material's blog knows, from `<blog>/.authors.yml` in docs_dir: the blog
+    plugin rejects posts naming authors it does not know, so only these are written."""
+
+    def known(entry: Page) -> set[str]:
+        path = docs_dir / entry.source.dest / ".authors.yml"
+        if not path.is_file():
+            return set()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, OSError):
+            return set()
+        authors = data.get("authors") if isinstance(data, dict) else None
+        return set(authors) if isinstance(authors, dict) else set()
+
+    return known
 
 
 def settings_from(options: Any, cache_dir: Path, token: str | None) -> Settings:

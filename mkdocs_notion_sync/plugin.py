@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -21,7 +20,7 @@ from mkdocs.structure.pages import Page
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
 from .embeds import fill_embeds, find_embeds, rewrite_notion_links
 from .errors import NotionSyncError
-from .pipeline import Pipeline, SyncOutcome, settings_from
+from .pipeline import Pipeline, SyncOutcome, blog_authors_in, settings_from
 from .publish import NavItem
 from .watch import ChangePoller
 
@@ -73,7 +72,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.pipeline.close()
             self.pipeline = Pipeline(settings, warn=_warn)
         self.pipeline.settings = settings
-        self.pipeline.blog_authors = lambda entry: _blog_authors(docs_dir, entry.source.dest)
+        self.pipeline.blog_authors = blog_authors_in(docs_dir)
         self.outcome = None
         return None
 
@@ -219,20 +218,6 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         if self._demo is not None:
             self._demo.stop()
             self._demo = None
-
-
-def _blog_authors(docs_dir: Path, blog_dir: str) -> set[str]:
-    """Author ids in Material's `<blog>/.authors.yml`: the blog plugin rejects posts
-    naming authors it does not know, so only these are written to front matter."""
-    path = docs_dir / blog_dir / ".authors.yml"
-    if not path.is_file():
-        return set()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        return set()
-    authors = data.get("authors") if isinstance(data, dict) else None
-    return set(authors) if isinstance(authors, dict) else set()
 
 
 def _nav_entry(item: NavItem) -> Any:

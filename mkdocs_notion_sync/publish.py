@@ -170,6 +170,7 @@ class Publisher:
             parts.append(self._properties_table(page, ctx))
         cached = self.cache.get_page(page.id)
         if cached is not None:
+            _title_links(cached.blocks, self.links.titles)
             parts.append(render_blocks(cached.blocks, ctx))
             if cached.comments:
                 parts.append(self._comments(cached.comments, ctx))
@@ -205,12 +206,14 @@ class Publisher:
         return meta
 
     def _properties_table(self, page: Page, ctx: PageContext) -> str:
-        cells = property_cells(page.obj.get("properties") or {}, ctx, skip_title=True)
+        props = page.obj.get("properties") or {}
+        cells = property_cells(props, ctx, skip_title=True, titles=self.links.titles)
         if not cells:
             return ""
         rows = ["| Property | Value |", "| --- | --- |"]
         rows.extend(f"| {name} | {value} |" for name, value in cells)
-        return "\n".join(rows) + "\n{ .notion-properties }\n\n"
+        table = "\n".join(rows)
+        return f'<div class="notion-properties" markdown>\n\n{table}\n\n</div>\n\n'
 
     def _index_table(self, page: Page, ctx: PageContext) -> str:
         download = f"[Download as CSV]({posixpath.basename(csv_path(page))})\n"
@@ -222,7 +225,7 @@ class Publisher:
         rows = [header, "|" + " --- |" * len(columns)]
         for entry in page.children:
             props = entry.obj.get("properties") or {}
-            values = dict(property_cells(props, ctx, skip_title=False))
+            values = dict(property_cells(props, ctx, skip_title=False, titles=self.links.titles))
             link = relative_link(page.path, entry.path)
             cells = []
             for column in columns:
@@ -282,6 +285,7 @@ class Publisher:
                 )
                 return ""
             blocks = [found]
+        _title_links(blocks, self.links.titles)
         return render_blocks(blocks, ctx)
 
     def nav(self) -> list[NavItem]:
@@ -329,3 +333,20 @@ def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
                     known = users.get(str(person.get("id")))
                     if known and known.get("name"):
                         person["name"] = known["name"]
+
+
+def _title_links(blocks: list[dict[str, Any]], titles: dict[str, str]) -> None:
+    """link_to_page blocks carry no title in the API; the converter shows the one the
+    site knows (this copy of the blocks is rendered once and dropped)."""
+    stack = list(blocks)
+    while stack:
+        block = stack.pop()
+        payload = block.get("link_to_page") if block.get("type") == "link_to_page" else None
+        if isinstance(payload, dict):
+            kind = payload.get("type")
+            target = payload.get(kind) if isinstance(kind, str) else None
+            if isinstance(target, str) and target in titles:
+                payload["title"] = titles[target]
+        children = block.get("children")
+        if isinstance(children, list):
+            stack.extend(children)

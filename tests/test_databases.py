@@ -297,3 +297,11 @@ def test_blog_mode_drives_materials_blog(tmp_path: Path, emulator: Emulator) -> 
         "index.md",
         "index.md",
     ]
+
+
+def test_relations_show_the_related_page_title(tmp_path: Path, emulator: Emulator) -> None:
+    site = _build(tmp_path, emulator, {"database": DB, "dest": "changelog"})
+    page = site.html("changelog/second-release/index.html")
+    related = page.find("a", href="../first-release/")
+    assert related is not None and related.get_text(strip=True) == "First release"
+    assert "{ .notion-properties }" not in page.get_text()

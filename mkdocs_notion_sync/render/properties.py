@@ -6,6 +6,7 @@ values that templates and other plugins (tags, blog) understand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .context import RenderContext
@@ -110,8 +111,10 @@ def plain_property(prop: dict[str, Any]) -> str:
     return ""
 
 
-def property_cell(prop: dict[str, Any], ctx: RenderContext) -> str:
-    """The value as Markdown for a table cell."""
+def property_cell(
+    prop: dict[str, Any], ctx: RenderContext, titles: Mapping[str, str] | None = None
+) -> str:
+    """The value as Markdown for a table cell; `titles` name related pages."""
     kind = prop.get("type")
     value = prop.get(kind) if isinstance(kind, str) else None
     if kind == "relation" and isinstance(value, list):
@@ -142,14 +145,18 @@ def property_cell(prop: dict[str, Any], ctx: RenderContext) -> str:
 
 
 def property_cells(
-    props: dict[str, Any], ctx: RenderContext, *, skip_title: bool
+    props: dict[str, Any],
+    ctx: RenderContext,
+    *,
+    skip_title: bool,
+    titles: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """(escaped name, Markdown value) in the entry's property order."""
     cells = []
     for name, prop in props.items():
         if not isinstance(prop, dict) or (skip_title and prop.get("type") == "title"):
             continue
-        cells.append((_escape_cell(str(name)), property_cell(prop, ctx)))
+        cells.append((_escape_cell(str(name)), property_cell(prop, ctx, titles)))
     return cells
 
 
