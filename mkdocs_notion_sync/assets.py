@@ -229,6 +229,8 @@ def files_in(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     stack = list(reversed(blocks))
     while stack:
         block = stack.pop()
+        if not isinstance(block, dict):
+            continue
         kind = block.get("type")
         payload = block.get(kind) if isinstance(kind, str) else None
         if kind in ("image", "video", "audio", "pdf", "file") and isinstance(payload, dict):

@@ -341,6 +341,8 @@ def _title_links(blocks: list[dict[str, Any]], titles: dict[str, str]) -> None:
     stack = list(blocks)
     while stack:
         block = stack.pop()
+        if not isinstance(block, dict):
+            continue
         payload = block.get("link_to_page") if block.get("type") == "link_to_page" else None
         if isinstance(payload, dict):
             kind = payload.get("type")

@@ -369,7 +369,11 @@ class Sync:
         blocks = self.api.children(block_id)
         for block in blocks:
             kind = block.get("type")
-            if not block.get("has_children") or kind in CONTAINER_TYPES:
+            if (
+                not block.get("has_children")
+                or not isinstance(kind, str)
+                or kind in CONTAINER_TYPES
+            ):
                 continue
             if depth >= MAX_DEPTH:
                 self.options.warn(
@@ -525,8 +529,10 @@ def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
     stack = list(reversed(blocks))
     while stack:
         block = stack.pop()
+        if not isinstance(block, dict):
+            continue
         kind = block.get("type")
-        if kind in CONTAINER_TYPES and not block.get("in_trash"):
+        if isinstance(kind, str) and kind in CONTAINER_TYPES and not block.get("in_trash"):
             found.append((str(kind), str(block.get("id"))))
             continue
         children = block.get("children")
@@ -536,13 +542,14 @@ def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def _columns(schemas: list[dict[str, Any]]) -> list[str]:
+    """Property names in schema order, the title first (it links to the entry)."""
     names: list[str] = []
     for schema in schemas:
-        props = schema.get("properties") or {}
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(props, dict):
+            continue
         for name, prop in props.items():
-            if isinstance(prop, dict) and prop.get("type") == "title":
-                names.insert(0, name) if name not in names else None
-        for name in props:
-            if name not in names:
-                names.append(name)
+            if isinstance(prop, dict) and prop.get("type") == "title" and name not in names:
+                names.insert(0, str(name))
+        names.extend(str(name) for name in props if str(name) not in names)
     return names

@@ -86,7 +86,8 @@ def title_of(obj: dict[str, Any]) -> str:
     """The title of a page, entry or database, whatever its title property is called."""
     if obj.get("object") in ("database", "data_source"):
         return _plain(obj.get("title")).strip() or "Untitled"
-    for prop in (obj.get("properties") or {}).values():
+    properties = obj.get("properties")
+    for prop in properties.values() if isinstance(properties, dict) else ():
         if isinstance(prop, dict) and prop.get("type") == "title":
             return _plain(prop.get("title")).strip() or "Untitled"
     return "Untitled"

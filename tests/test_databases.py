@@ -302,6 +302,8 @@ def test_blog_mode_drives_materials_blog(tmp_path: Path, emulator: Emulator) -> 
 def test_relations_show_the_related_page_title(tmp_path: Path, emulator: Emulator) -> None:
     site = _build(tmp_path, emulator, {"database": DB, "dest": "changelog"})
     page = site.html("changelog/second-release/index.html")
-    related = page.find("a", href="../first-release/")
+    table = page.select_one("article .notion-properties table")
+    assert table is not None
+    related = table.find("a", href="../first-release/")
     assert related is not None and related.get_text(strip=True) == "First release"
     assert "{ .notion-properties }" not in page.get_text()

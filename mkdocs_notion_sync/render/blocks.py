@@ -56,7 +56,7 @@ def render(blocks: Any, walk: Walk) -> str:
         if not isinstance(block, dict):
             continue
         kind = block.get("type")
-        if kind in LIST_TYPES:
+        if isinstance(kind, str) and kind in LIST_TYPES:
             items = [block]
             while index < count:
                 following = blocks[index]

@@ -25,16 +25,21 @@ def _escape_cell(text: str) -> str:
     return "".join(out)
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The dict items of a list value; anything else Notion should not send is skipped."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _rich(items: Any) -> str:
-    if not isinstance(items, list):
-        return ""
-    return "".join(str(item.get("plain_text", "")) for item in items if isinstance(item, dict))
+    return "".join(str(item.get("plain_text", "")) for item in _dicts(items))
 
 
 def _user(user: Any) -> str:
     if not isinstance(user, dict):
         return ""
-    return str(user.get("name") or (user.get("person") or {}).get("email") or "")
+    person = user.get("person")
+    email = person.get("email") if isinstance(person, dict) else None
+    return str(user.get("name") or email or "")
 
 
 def _date(value: Any) -> str:
@@ -75,15 +80,15 @@ def plain_property(prop: dict[str, Any]) -> str:
     if kind in ("select", "status"):
         return str(value.get("name", "")) if isinstance(value, dict) else ""
     if kind == "multi_select":
-        return ", ".join(str(v.get("name", "")) for v in value or [] if isinstance(v, dict))
+        return ", ".join(str(v.get("name", "")) for v in _dicts(value))
     if kind == "date":
         return _date(value)
     if kind == "people":
-        return ", ".join(_user(u) for u in value or [])
+        return ", ".join(_user(u) for u in _dicts(value))
     if kind in ("created_by", "last_edited_by"):
         return _user(value)
     if kind == "files":
-        return ", ".join(str(f.get("name", "")) for f in value or [] if isinstance(f, dict))
+        return ", ".join(str(f.get("name", "")) for f in _dicts(value))
     if kind == "checkbox":
         return "Yes" if value else "No"
     if kind == "number":
@@ -91,7 +96,7 @@ def plain_property(prop: dict[str, Any]) -> str:
     if kind == "formula":
         return _formula(value)
     if kind == "relation":
-        return ", ".join(str(r.get("id", "")) for r in value or [] if isinstance(r, dict))
+        return ", ".join(str(r.get("id", "")) for r in _dicts(value))
     if kind == "rollup" and isinstance(value, dict):
         inner_kind = value.get("type")
         inner = value.get(inner_kind) if isinstance(inner_kind, str) else None
@@ -122,9 +127,8 @@ def property_cell(
         for ref in value:
             ref_id = str(ref.get("id", "")) if isinstance(ref, dict) else ""
             target = ctx.link_to_page(ref_id)
-            links.append(
-                f"[{_escape_cell(ref_id[:8])}]({target})" if target else _escape_cell(ref_id)
-            )
+            label = _escape_cell((titles or {}).get(ref_id) or ref_id[:8])
+            links.append(f"[{label}]({target})" if target else label)
         return ", ".join(links)
     if kind == "url" and isinstance(value, str) and value:
         return f"<{value}>" if " " not in value and ">" not in value else _escape_cell(value)
@@ -171,7 +175,7 @@ def property_front_matter(props: dict[str, Any]) -> dict[str, Any]:
         kind = prop.get("type")
         value = prop.get(kind) if isinstance(kind, str) else None
         if kind == "multi_select":
-            names = [str(v.get("name", "")) for v in value or [] if isinstance(v, dict)]
+            names = [str(v.get("name", "")) for v in _dicts(value)]
             values[name] = names
             if name.lower() in ("tags", "tag", "labels", "categories"):
                 tags.extend(names)
