@@ -21,7 +21,7 @@ from .config import NotionSyncConfig, apply_env_overrides, resolve_token
 from .embeds import fill_embeds, find_embeds, rewrite_notion_links
 from .errors import NotionSyncError
 from .pipeline import Pipeline, SyncOutcome, blog_authors_in, settings_from
-from .publish import NavItem
+from .publish import NavItem, awesome_nav_files, literate_nav_files
 from .watch import ChangePoller
 
 # Our messages carry the contract's `notion-sync: ` prefix themselves; the logger sits
@@ -128,7 +128,13 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     def _place_in_nav(self, config: MkDocsConfig, nav: list[NavItem], files: Files) -> None:
         """Notion's order and titles: a generated nav when there is none, or `dest/`
         placeholders expanded inside the user's nav."""
-        if any(name in config.plugins for name in ("awesome-nav", "literate-nav", "awesome-pages")):
+        if "awesome-nav" in config.plugins:
+            for path, text in awesome_nav_files(nav).items():
+                self._add(files, File.generated(config, path, content=text))
+            return
+        if "literate-nav" in config.plugins:
+            for path, text in literate_nav_files(nav).items():
+                self._add(files, File.generated(config, path, content=text))
             return
         by_dest = {item.path.rsplit("/", 1)[0] if "/" in item.path else "": item for item in nav}
         if config.nav is None:

@@ -289,7 +289,8 @@ class Publisher:
         return render_blocks(blocks, ctx)
 
     def nav(self) -> list[NavItem]:
-        return [_nav_item(root) for root in self.tree.roots]
+        """Each source's tree, in Notion's order; a blog's posts are Material's to list."""
+        return [_nav_item(root) for root in self.tree.roots if not root.source.blog]
 
 
 def html_text(title: str) -> str:
@@ -352,3 +353,49 @@ def _title_links(blocks: list[dict[str, Any]], titles: dict[str, str]) -> None:
         children = block.get("children")
         if isinstance(children, list):
             stack.extend(children)
+
+
+def _folder(item: NavItem) -> str:
+    return posixpath.dirname(item.path)
+
+
+def awesome_nav_files(nav: list[NavItem]) -> dict[str, str]:
+    """`.nav.yml` per Notion folder, so mkdocs-awesome-nav keeps Notion's order."""
+    files: dict[str, str] = {}
+    stack = [item for item in nav if item.children]
+    while stack:
+        item = stack.pop()
+        folder = _folder(item)
+        entries: list[Any] = [posixpath.basename(item.path)]
+        for child in item.children:
+            if child.children:
+                entries.append({child.title: posixpath.relpath(_folder(child), folder)})
+                stack.append(child)
+            else:
+                entries.append(posixpath.relpath(child.path, folder))
+        files[posixpath.join(folder, ".nav.yml")] = yaml.safe_dump(
+            {"nav": entries}, allow_unicode=True, sort_keys=False
+        )
+    return files
+
+
+def literate_nav_files(nav: list[NavItem]) -> dict[str, str]:
+    """`SUMMARY.md` in each source's folder, so mkdocs-literate-nav keeps Notion's order."""
+    files: dict[str, str] = {}
+    for item in nav:
+        folder = _folder(item)
+        lines = _summary_lines(item, folder, 0, recurse=False)
+        for child in item.children:
+            lines.extend(_summary_lines(child, folder, 0))
+        summary = posixpath.join(folder, "SUMMARY.md") if folder else "SUMMARY.md"
+        files[summary] = "\n".join(lines) + "\n"
+    return files
+
+
+def _summary_lines(node: NavItem, folder: str, depth: int, recurse: bool = True) -> list[str]:
+    target = posixpath.relpath(node.path, folder) if folder else node.path
+    title = node.title.replace("[", "\\[").replace("]", "\\]")
+    lines = [f"{'    ' * depth}* [{title}]({target})"]
+    for child in node.children if recurse else ():
+        lines.extend(_summary_lines(child, folder, depth + 1))
+    return lines

@@ -277,3 +277,22 @@ def test_an_unknown_block_warns_naming_the_page_and_block_and_fails_strict(tmp_p
     text = lenient.html("handbook/index.html").get_text()
     assert "Before." in text and "After." in text and "Unsupported Notion block: form" in text
     assert strict.error is not None
+
+
+@pytest.mark.parametrize("nav_plugin", ["awesome-nav", "literate-nav"])
+def test_nav_plugins_keep_working_and_keep_notions_order(
+    tmp_path: Path, emulator: Emulator, nav_plugin: str
+) -> None:
+    pytest.importorskip(
+        "mkdocs_awesome_nav" if nav_plugin == "awesome-nav" else "mkdocs_literate_nav"
+    )
+    config = write_site(tmp_path, _plugin(emulator), plugins_before=["search", nav_plugin])
+    site = run_build(config)
+    assert site.error is None, site.messages()
+    nav = [
+        a.get_text(strip=True)
+        for a in site.html("index.html").select("nav.md-nav--primary a.md-nav__link")
+    ]
+    order = [t for t in nav if t in ("Guide", "FAQ", "Notes")]
+    assert order[:1] == ["Guide"] and order.index("FAQ") < order.index("Notes"), nav
+    assert "Set up" in nav
