@@ -307,3 +307,35 @@ def test_relations_show_the_related_page_title(tmp_path: Path, emulator: Emulato
     related = table.find("a", href="../first-release/")
     assert related is not None and related.get_text(strip=True) == "First release"
     assert "{ .notion-properties }" not in page.get_text()
+
+
+def test_relations_past_25_references_are_fetched_in_full(tmp_path: Path) -> None:
+    entries = [{"id": f"e0000000-0000-4000-8000-{i:012d}", "title": f"Item {i}"} for i in range(40)]
+    hub = {"title": "Hub", "properties": {"Links": [e["id"] for e in entries]}}
+    workspace = {
+        "pages": [
+            {
+                "id": ROOT,
+                "title": "Docs",
+                "blocks": [
+                    {
+                        "database": {
+                            "id": DB,
+                            "title": "Graph",
+                            "properties": {
+                                "Name": "title",
+                                "Links": {"type": "relation", "data_source": "self"},
+                            },
+                            "entries": [hub, *entries],
+                        }
+                    }
+                ],
+            }
+        ]
+    }
+    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+        site = _build(tmp_path, emu, {"database": DB, "dest": "graph"})
+        assert emu.stats.by_endpoint.get("GET /v1/pages/{id}/properties/{property_id}", 0) >= 1
+    table = site.html("graph/hub/index.html").select_one("article .notion-properties table")
+    assert table is not None
+    assert len(table.select("a")) == 40
