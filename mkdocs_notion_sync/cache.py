@@ -18,6 +18,11 @@ import diskcache
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.cache")
 
+SQLITE_SETTINGS = {"sqlite_cache_size": 1024, "sqlite_mmap_size": 2**24}
+"""diskcache opens one SQLite connection per thread, each with its own page cache
+(32 MiB by default); the sync's threads read each entry once, so a small cache per
+connection keeps memory flat without slowing anything down."""
+
 FORMAT = 1
 """Bump when the shape of stored entries changes; older caches are then rebuilt."""
 
@@ -49,7 +54,7 @@ class Cache:
     def _open(self) -> diskcache.Cache:
         store_dir = self.directory / "store"
         try:
-            store = diskcache.Cache(str(store_dir))
+            store = diskcache.Cache(str(store_dir), **SQLITE_SETTINGS)
             if store.get("format") != FORMAT:
                 if len(store):
                     log.info("notion-sync: cache format changed, rebuilding the cache")
@@ -61,7 +66,7 @@ class Cache:
                 "notion-sync: the cache at %s was unreadable (%s); rebuilding it", store_dir, error
             )
             shutil.rmtree(store_dir, ignore_errors=True)
-            store = diskcache.Cache(str(store_dir))
+            store = diskcache.Cache(str(store_dir), **SQLITE_SETTINGS)
             store.set("format", FORMAT)
             return store
 
