@@ -23,7 +23,7 @@ SQLITE_SETTINGS = {"sqlite_cache_size": 1024, "sqlite_mmap_size": 2**24}
 (32 MiB by default); the sync's threads read each entry once, so a small cache per
 connection keeps memory flat without slowing anything down."""
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the shape of stored entries changes; older caches are then rebuilt."""
 
 
@@ -37,6 +37,24 @@ class CachedPage:
     fetched_at: str
     comments: list[dict[str, Any]] | None = None
     """Fetched only when the `comments` option is on; None means not fetched."""
+
+    @property
+    def last_edited_time(self) -> str:
+        return str(self.obj.get("last_edited_time", ""))
+
+
+@dataclass
+class PageOutline:
+    """What a sync needs of a cached page without its blocks: the object, when it was
+    fetched, its child pages and its files. Small, so warm builds read only this."""
+
+    obj: dict[str, Any]
+    fetched_at: str
+    children: list[tuple[str, str]]
+    """(child_page | child_database, id) in Notion's order."""
+    files: list[tuple[str, dict[str, Any]]]
+    """(owner block id, file object) of every file-bearing block."""
+    has_comments: bool = False
 
     @property
     def last_edited_time(self) -> str:
@@ -84,8 +102,16 @@ class Cache:
         value = self._get(f"page:{page_id}")
         return value if isinstance(value, CachedPage) else None
 
-    def put_page(self, page: CachedPage) -> None:
-        self._store.set(f"page:{page.obj['id']}", page)
+    def put_page(self, page: CachedPage, outline: PageOutline) -> None:
+        """The page and its outline, in one transaction: never one without the other."""
+        page_id = page.obj["id"]
+        with self._store.transact():
+            self._store.set(f"page:{page_id}", page)
+            self._store.set(f"outline:{page_id}", outline)
+
+    def get_outline(self, page_id: str) -> PageOutline | None:
+        value = self._get(f"outline:{page_id}")
+        return value if isinstance(value, PageOutline) else None
 
     def get_json(self, kind: str, key: str) -> Any:
         return self._get(f"{kind}:{key}")

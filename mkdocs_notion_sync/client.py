@@ -26,6 +26,7 @@ import httpx
 from notion_client import APIResponseError, Client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
+from .connection import inner_transport
 from .errors import (
     AuthError,
     CapabilityError,
@@ -286,17 +287,16 @@ class NotionAPI:
         self.breaker = CircuitBreaker(threshold=max(10, 2 * (max_retries + 1)))
         self.policy = RetryPolicy(max_retries=max_retries, base_delay=retry_base_delay)
         transport = PacedTransport(
-            httpx.HTTPTransport(retries=0),
+            inner_transport(self.api_url),
             self.pacer,
             self.policy,
             self.metrics,
             concurrency,
             self.breaker,
         )
-        limits = httpx.Limits(
-            max_connections=concurrency + 2, max_keepalive_connections=concurrency + 2
-        )
-        self._http = httpx.Client(transport=transport, limits=limits)
+        # trust_env off: proxies from the environment are handled by inner_transport, so
+        # that no request can bypass the pacing and the counting.
+        self._http = httpx.Client(transport=transport, trust_env=False)
         self._client = Client(
             client=self._http,
             auth=token,

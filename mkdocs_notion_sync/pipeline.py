@@ -253,7 +253,7 @@ class Pipeline:
                 page_id = str(obj.get("id"))
                 if page_id not in self.synced_ids:
                     continue
-                cached = self.cache.get_page(page_id)
+                cached = self.cache.get_outline(page_id)
                 if cached is None or not is_fresh(cached, obj):
                     return True
             return False

@@ -15,12 +15,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from .assets import AssetStore, files_in
-from .cache import Cache, CachedPage
+from .cache import Cache, CachedPage, PageOutline
 from .client import NotionAPI
 from .errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
 from .tree import Page, PageKind, Source, SyncedTree, title_of
@@ -33,6 +33,9 @@ CONTAINER_TYPES = frozenset({"child_page", "child_database"})
 PREFETCH_LIMIT = 5_000
 """Page objects a cold build lists through search (50 requests) before asking per page."""
 LONG_PROPERTIES = frozenset({"title", "rich_text", "relation", "people"})
+
+
+ISO = "%Y-%m-%dT%H:%M:%S.000Z"
 
 
 def minute_window_start(iso: str) -> str:
@@ -48,7 +51,7 @@ def minute_over(last_edited: str, fetched_at: str) -> bool:
     return bool(last_edited) and fetched_at[:16] > last_edited[:16]
 
 
-def is_fresh(cached: CachedPage, obj: dict[str, Any]) -> bool:
+def is_fresh(cached: CachedPage | PageOutline, obj: dict[str, Any]) -> bool:
     """The cached copy shows the page as it is now: same edit time, and that minute
     was over when we fetched it."""
     return cached.last_edited_time == str(obj.get("last_edited_time", "")) and minute_over(
@@ -114,6 +117,7 @@ class Sync:
         pages) fetched through the same cache and freshness check, but not published."""
         embedded: dict[str, CachedPage] = {}
         self._source_ids = {source.id for source in sources}
+        local_start = (datetime.now(timezone.utc) - timedelta(seconds=1)).strftime(ISO)
         try:
             if not self.options.offline:
                 try:
@@ -133,7 +137,11 @@ class Sync:
             self._pool.shutdown(wait=True, cancel_futures=True)
         users = self._users()
         if self.api is not None:
-            self.cache.put_json("meta", "last_sync", self.api.server_now(first=True))
+            # Notion's clock if it sent one (its Date header), else ours at the start.
+            started = (
+                self.api.server_now(first=True) if self.api.metrics.first_server_date else None
+            )
+            self.cache.put_json("meta", "last_sync", started or local_start)
             self.cache.put_json("meta", "validated", sorted(self._seen))
         return SyncedTree(
             roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
@@ -154,7 +162,7 @@ class Sync:
 
     def _embedded(self, page_id: str) -> CachedPage | None:
         try:
-            record = self._load(page_id, None, counted=False)
+            outline = self._load(page_id, None, counted=False)
         except NotionSyncError as error:
             if self.options.on_error == "fail":
                 raise
@@ -164,8 +172,8 @@ class Sync:
                 + ("; using the cached copy" if cached else "; the embed is left empty")
             )
             return cached
-        self._submit_assets(page_id, record)
-        return record
+        self._submit_assets(page_id, outline)
+        return self.cache.get_page(page_id)
 
     def _load_change_window(self) -> None:
         """Ask Notion once what changed since the last sync. Without a record of the
@@ -191,7 +199,7 @@ class Sync:
             # that were trashed or unshared, so only this notices a source going away.
             root = self._page(source.id, "page", source, None, self._root_object(source.id))
         if root is None:
-            cached = self.cache.get_page(source.id)
+            cached = self.cache.get_outline(source.id)
             if cached is not None and (cached.obj.get("in_trash") or cached.obj.get("archived")):
                 raise NotSharedError(source.id, source.kind, trashed=True)
             raise NotSharedError(source.id, source.kind)
@@ -260,7 +268,7 @@ class Sync:
             obj=record.obj,
         )
         self._submit_assets(page_id, record)
-        for child_kind, child_id in _child_pages(record.blocks):
+        for child_kind, child_id in record.children:
             placeholder = Page(id=child_id, kind="page", title="", source=source, parent=page)
             page.children.append(placeholder)
             self._schedule(self._fill(placeholder, child_kind))
@@ -291,18 +299,31 @@ class Sync:
 
     def _load(
         self, page_id: str, known_obj: dict[str, Any] | None, *, counted: bool = True
-    ) -> CachedPage:
-        """The page's object and blocks, from the cache when provably fresh. Embeds are
-        not `counted`: the summary counts the site's pages."""
+    ) -> PageOutline:
+        """The page's object, child pages and files, from the cache when provably fresh
+        (its blocks stay in the cache until rendered). Embeds are not `counted`: the
+        summary counts the site's pages."""
         record, from_cache = self._load_record(page_id, known_obj)
         if counted:
             self._count(cached=from_cache)
         return record
 
+    def _cached_outline(self, page_id: str) -> PageOutline | None:
+        """The stored outline; caches written before outlines existed get one made."""
+        outline = self.cache.get_outline(page_id)
+        if outline is not None:
+            return outline
+        cached = self.cache.get_page(page_id)
+        if cached is None:
+            return None
+        outline = outline_of(cached)
+        self.cache.put_page(cached, outline)
+        return outline
+
     def _load_record(
         self, page_id: str, known_obj: dict[str, Any] | None
-    ) -> tuple[CachedPage, bool]:
-        cached = self.cache.get_page(page_id)
+    ) -> tuple[PageOutline, bool]:
+        cached = self._cached_outline(page_id)
         if self._degraded and cached is not None:
             return cached, True
         if self.options.offline:
@@ -312,33 +333,35 @@ class Sync:
                 )
             return cached, True
         assert self.api is not None
+        wants_comments = self.options.comments
         if (
             cached is not None
             and known_obj is None
             and self._changed is not None
             and page_id in self._validated
             and page_id not in self._changed
-            and (cached.comments is not None or not self.options.comments)
+            and (cached.has_comments or not wants_comments)
         ):
             return cached, True
         obj = known_obj or self._objects.get(page_id) or self.api.page(page_id)
         if obj.get("in_trash") or obj.get("archived"):
             trashed = CachedPage(obj=obj, blocks=[], fetched_at=self.api.server_now())
-            self.cache.put_page(trashed)  # remembered, so the error can say "in the trash"
-            return trashed, False
+            self.cache.put_page(trashed, outline_of(trashed))  # so errors can say "in the trash"
+            return outline_of(trashed), False
         if (
             cached is not None
             and is_fresh(cached, obj)
-            and (cached.comments is not None or not self.options.comments)
+            and (cached.has_comments or not wants_comments)
         ):
-            return CachedPage(obj, cached.blocks, cached.fetched_at, cached.comments), True
+            return replace(cached, obj=obj), True
         fetched_at = self.api.server_now()
         obj = self._complete_properties(obj)
         blocks = self._block_tree(page_id, 0, frozenset())
-        comments = self.api.comments(page_id) if self.options.comments else None
+        comments = self.api.comments(page_id) if wants_comments else None
         record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
-        self.cache.put_page(record)
-        return record, False
+        outline = outline_of(record)
+        self.cache.put_page(record, outline)
+        return outline, False
 
     def _complete_properties(self, obj: dict[str, Any]) -> dict[str, Any]:
         """A page object lists at most 25 references per property (relations, people,
@@ -402,9 +425,9 @@ class Sync:
             block["children"] = self._block_tree(str(block["id"]), depth + 1, path)
         return blocks
 
-    def _submit_assets(self, owner_id: str, record: CachedPage) -> None:
+    def _submit_assets(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
-        for block_id, file in files_in(record.blocks):
+        for block_id, file in record.files:
             self.assets.submit(block_id, file, refresh)
         for key in ("cover", "icon"):
             page_file = record.obj.get(key)
@@ -430,11 +453,11 @@ class Sync:
 
         return refresh
 
-    def _fallback(self, page_id: str, error: NotionSyncError) -> CachedPage | None:
+    def _fallback(self, page_id: str, error: NotionSyncError) -> PageOutline | None:
         """on_error: fail stops the build; warn keeps the cached copy, or leaves it out."""
         if self.options.on_error == "fail":
             raise error
-        cached = self.cache.get_page(page_id)
+        cached = self._cached_outline(page_id)
         if cached is None:
             self.options.warn(f"left out page {page_id}: {error}")
             return None
@@ -526,6 +549,16 @@ class Sync:
         self.cache.put_json("database", key, (database, schemas, entries))
         self._count(cached=False)
         return database, schemas, entries
+
+
+def outline_of(record: CachedPage) -> PageOutline:
+    return PageOutline(
+        obj=record.obj,
+        fetched_at=record.fetched_at,
+        children=_child_pages(record.blocks),
+        files=files_in(record.blocks),
+        has_comments=record.comments is not None,
+    )
 
 
 def _database_key(database_id: str, source: Source) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs_notion_sync.cache import FORMAT, Cache, CachedPage
+from mkdocs_notion_sync.sync import outline_of
 
 
 def _page(page_id: str = "p1") -> CachedPage:
@@ -14,21 +15,29 @@ def _page(page_id: str = "p1") -> CachedPage:
     )
 
 
+def _put(cache: Cache, page: CachedPage) -> None:
+    cache.put_page(page, outline_of(page))
+
+
 def test_pages_round_trip_and_survive_reopening(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
-    cache.put_page(_page())
+    _put(cache, _page())
     cache.close()
     again = Cache(tmp_path)
     stored = again.get_page("p1")
     assert stored is not None and stored.blocks == [{"type": "paragraph"}]
     assert stored.last_edited_time == "2026-07-04T09:08:00.000Z"
+    outline = again.get_outline("p1")
+    assert (
+        outline is not None and outline.children == [] and outline.fetched_at == stored.fetched_at
+    )
     assert again.get_page("missing") is None
     again.close()
 
 
 def test_an_older_format_is_cleared(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
-    cache.put_page(_page())
+    _put(cache, _page())
     cache._store.set("format", FORMAT - 1)
     cache.close()
     again = Cache(tmp_path)
@@ -38,8 +47,8 @@ def test_an_older_format_is_cleared(tmp_path: Path) -> None:
 
 def test_stats_and_clear(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
-    cache.put_page(_page("a"))
-    cache.put_page(_page("b"))
+    _put(cache, _page("a"))
+    _put(cache, _page("b"))
     cache.put_json("asset", "k", "x.png")
     cache.assets_dir.mkdir(parents=True)
     (cache.assets_dir / "x.png").write_bytes(b"12345")

@@ -15,7 +15,7 @@ from mkdocs_notion_sync.cache import Cache, CachedPage
 from mkdocs_notion_sync.links import assign_paths
 from mkdocs_notion_sync.publish import Publisher
 from mkdocs_notion_sync.render.properties import plain_property, property_front_matter
-from mkdocs_notion_sync.sync import _child_pages, _columns
+from mkdocs_notion_sync.sync import _child_pages, _columns, outline_of
 from mkdocs_notion_sync.tree import Page, Source, SyncedTree, title_of
 
 KEYS = st.sampled_from(
@@ -149,9 +149,8 @@ def test_publishing_random_pages_never_crashes(
             obj=entry_obj,
         )
         database.children.append(entry)
-        cache.put_page(
-            CachedPage(obj=entry_obj, blocks=blocks, fetched_at="2026-01-01T00:00:00.000Z")
-        )
+        record = CachedPage(obj=entry_obj, blocks=blocks, fetched_at="2026-01-01T00:00:00.000Z")
+        cache.put_page(record, outline_of(record))
         assign_paths([database])
         warnings: list[str] = []
         publisher = Publisher(SyncedTree(roots=[database]), cache, assets, warnings.append)

@@ -29,6 +29,15 @@ _ITALIC: Mark = ("*", "*")
 _STRIKE: Mark = ("<del>", "</del>")
 _UNDERLINE: Mark = ("<u>", "</u>")
 _NO_MARKS: tuple[Mark, ...] = ()
+PLAIN = {
+    "bold": False,
+    "italic": False,
+    "strikethrough": False,
+    "underline": False,
+    "code": False,
+    "color": "default",
+}
+"""Most runs look like this: no marks to work out."""
 
 
 def plain_text(rich_text: Any) -> str:
@@ -205,7 +214,7 @@ def _item(item: dict[str, Any], ctx: RenderContext, cell: bool) -> tuple[str, tu
         else:
             body = escape_text(content)
             body = escape_cell(body) if cell else body
-    if not isinstance(annotations, dict) and link is None:
+    if link is None and (not isinstance(annotations, dict) or annotations == PLAIN):
         return body, _NO_MARKS
     return body, _marks(annotations if isinstance(annotations, dict) else {}, link, ctx)
 
