@@ -69,10 +69,25 @@ class Staging:
         self.root = root.resolve()
         self.written: set[Path] = set()
 
-    def write(self, relative: str, text: str) -> Path:
+    def _target(self, relative: str) -> Path:
         target = (self.root / relative).resolve()
         if self.root not in target.parents:
             raise ConfigError(f"refusing to write {relative!r} outside {self.root}")
+        return target
+
+    def has(self, relative: str) -> bool:
+        return self._target(relative).is_file()
+
+    def put(self, relative: str, text: str | None) -> Path:
+        """Write the page, or (text None) keep the copy a previous build staged."""
+        if text is None:
+            target = self._target(relative)
+            self.written.add(target)
+            return target
+        return self.write(relative, text)
+
+    def write(self, relative: str, text: str) -> Path:
+        target = self._target(relative)
         self.written.add(target)
         data = text.encode("utf-8")
         if target.is_file() and target.read_bytes() == data:
@@ -200,9 +215,9 @@ class Pipeline:
             staging = Staging(settings.cache_dir / "site")
             documents = [
                 StagedPage(
-                    doc.path, staging.write(doc.path, doc.markdown), doc.page_id, doc.notion_url
+                    doc.path, staging.put(doc.path, doc.markdown), doc.page_id, doc.notion_url
                 )
-                for doc in publisher.documents()
+                for doc in publisher.documents(staging.has)
             ]
             extra = {
                 csv_path(page): staging.write(csv_path(page), publisher.csv_for(page))

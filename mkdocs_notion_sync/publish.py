@@ -8,6 +8,7 @@ memory at once.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import posixpath
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 from slugify import slugify
 
+from . import __version__
 from .assets import SITE_FOLDER, AssetStore
 from .cache import Cache
 from .links import SiteLinks, entry_slug, relative_link
@@ -33,7 +35,8 @@ class Document:
     """One Markdown page of the site."""
 
     path: str
-    markdown: str
+    markdown: str | None
+    """None: unchanged since the last build, so the staged copy is still right."""
     page_id: str
     notion_url: str = ""
 
@@ -65,6 +68,9 @@ class PageContext:
         self._assets = assets
         self._warn = warn
         self._warned: set[str] = set()
+        self.warnings: list[str] = []
+        """What this page warned about, replayed when its rendering is reused."""
+        self.asset_names: list[str] = []
 
     @property
     def page_title(self) -> str:
@@ -82,17 +88,28 @@ class PageContext:
             if file.get("type") == "file":
                 self.warn(f"a file of block {owner_id} could not be downloaded; it is left out")
             return None
+        self.asset_names.append(name)
         return relative_link(self.page.path, f"{SITE_FOLDER}/{name}")
 
     def warn(self, message: str) -> None:
         if message in self._warned:
             return
         self._warned.add(message)
-        self._warn(f'page "{self.page.title}" ({self.page.path}): {message}')
+        line = f'page "{self.page.title}" ({self.page.path}): {message}'
+        self.warnings.append(line)
+        self._warn(line)
 
 
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's dumper when PyYAML has it: front matter is a tenth of the render time."""
+
+
+RENDER_FORMAT = 1
+"""Bump when the Markdown the publisher writes changes, so cached renders are redone."""
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -138,14 +155,60 @@ class Publisher:
         self.links = SiteLinks(tree.pages())
         for page in tree.pages():
             _name_people(page.obj, tree.users)
+        self._site_digest = _digest(
+            RENDER_FORMAT,
+            __version__,
+            edit_link,
+            sorted(self.links.paths.items()),
+            sorted(self.links.titles.items()),
+            sorted((uid, str(user.get("name"))) for uid, user in tree.users.items()),
+        )
+        """Anything a change of which may change every page: links, titles, names."""
 
-    def documents(self) -> Iterator[Document]:
+    def documents(self, staged: Callable[[str], bool] = lambda path: False) -> Iterator[Document]:
+        """Every page's Markdown; a page whose inputs are as when it was last rendered
+        (and whose staged copy exists) is not rendered again. Pages that warned are
+        always rendered again, so `--strict` judges every build alike."""
         for page in self.tree.pages():
             if page.kind == "database" and page.source.blog and page.parent is None:
                 continue  # Material's blog plugin owns the blog's index page
-            yield Document(page.path, self.render(page), page.id, page.url)
+            key = self._render_key(page)
+            stored = self.cache.get_json("render", page.id) if key else None
+            if key and stored and self._reusable(stored, key) and staged(page.path):
+                self.assets.used.update(stored[2])
+                yield Document(page.path, None, page.id, page.url)
+                continue
+            markdown, ctx = self._render(page)
+            if key:
+                self.cache.put_json("render", page.id, (key, ctx.warnings, ctx.asset_names))
+            yield Document(page.path, markdown, page.id, page.url)
+
+    def _reusable(self, stored: Any, key: str) -> bool:
+        """Same inputs, no warnings last time (a failed download may work now), and
+        every file it used still stored."""
+        return (
+            isinstance(stored, tuple)
+            and len(stored) == 3
+            and stored[0] == key
+            and not stored[1]
+            and all(self.assets.path_of(name).is_file() for name in stored[2])
+        )
+
+    def _render_key(self, page: Page) -> str | None:
+        """What a page's Markdown depends on; None for database index pages, which
+        depend on all their entries and are cheap to render anyway."""
+        if page.kind == "database":
+            return None
+        outline = self.cache.get_outline(page.id)
+        if outline is None:
+            return None
+        parts = (self._site_digest, page.id, page.path, outline.fetched_at, page.last_edited_time)
+        return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
     def render(self, page: Page) -> str:
+        return self._render(page)[0]
+
+    def _render(self, page: Page) -> tuple[str, PageContext]:
         ctx = PageContext(page, self.links, self.assets, self.warn)
         meta: dict[str, Any] = {
             "title": html_text(page.title),
@@ -161,7 +224,7 @@ class Publisher:
             if description:
                 parts.append(render_rich_text(description, ctx) + "\n\n")
             parts.append(self._index_table(page, ctx))
-            return front_matter(meta) + "".join(parts)
+            return front_matter(meta) + "".join(parts), ctx
         if page.kind == "entry":
             meta.update(property_front_matter(page.obj.get("properties") or {}))
             if page.source.blog:
@@ -179,7 +242,7 @@ class Publisher:
             parts.append(render_blocks(cached.blocks, ctx))
             if cached.comments:
                 parts.append(self._comments(cached.comments, ctx))
-        return front_matter(meta) + "".join(parts)
+        return front_matter(meta) + "".join(parts), ctx
 
     def _blog_meta(self, entry: Page) -> dict[str, Any]:
         """date, categories and authors as Material's blog plugin expects them."""

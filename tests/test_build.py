@@ -296,3 +296,25 @@ def test_nav_plugins_keep_working_and_keep_notions_order(
     order = [t for t in nav if t in ("Guide", "FAQ", "Notes")]
     assert order[:1] == ["Guide"] and order.index("FAQ") < order.index("Notes"), nav
     assert "Set up" in nav
+
+
+def test_a_warm_build_warns_like_the_cold_one(tmp_path: Path, emulator: Emulator) -> None:
+    cold = _build(tmp_path, emulator, strict=True)
+    warm = run_build(tmp_path / "mkdocs.yml", strict=True)
+    assert cold.error is not None and warm.error is not None
+    assert [w for w in warm.warnings() if "not part of" in w] == [
+        w for w in cold.warnings() if "not part of" in w
+    ]
+
+
+def test_a_warm_build_reuses_unchanged_pages_and_rerenders_edited_ones(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    _build(tmp_path, emulator)
+    staged = tmp_path / ".cache/plugin/notion-sync/site/handbook/faq.md"
+    before = staged.stat().st_mtime_ns
+    emulator.workspace.set_text(SETUP_PARA, "Install version two.")
+    site = run_build(tmp_path / "mkdocs.yml")
+    assert staged.stat().st_mtime_ns == before  # not rewritten: --dirty skips it
+    assert "Install version two." in site.html("handbook/guide/set-up/index.html").get_text()
+    assert "Questions." in site.html("handbook/faq/index.html").get_text()
