@@ -6,9 +6,9 @@
 type, default, environment variable and description, all read from the classes, so the
 reference cannot drift from the code.
 
-Descriptions come from `mkdocs_notion_sync.config.OPTION_HELP` when the package defines
-it, else from `OPTION_HELP` below. An option with no description in either place fails
-the build, so a new option cannot ship undocumented.
+Descriptions come from `mkdocs_notion_sync.config.OPTION_HELP`, beside the options
+themselves. An option with no description there fails the build, so a new option
+cannot ship undocumented.
 """
 
 from __future__ import annotations
@@ -32,29 +32,6 @@ PAGE = "configuration.md"
 MARKER = "<!-- config-reference -->"
 SOURCES_MARKER = "<!-- config-reference:sources -->"
 ENV_PREFIX = "NOTION_SYNC_"
-
-OPTION_HELP: dict[str, str] = {
-    "enabled": "turn the plugin off without removing its configuration",
-    "token": "integration token; defaults to the `NOTION_TOKEN` environment variable",
-    "api_url": "API root (the bundled emulator in tests and the demo)",
-    "sources": "pages and databases to publish, each mounted at a `dest` folder",
-    "cache_dir": "cache folder, relative to mkdocs.yml's folder",
-    "offline": "build only from the cache; never contact the API",
-    "concurrency": "requests in flight at most",
-    "rate_limit": "requests per second, on average, the client allows itself",
-    "max_retries": "retries per request for 429, 5xx, 529, timeouts and dropped connections",
-    "on_error": "`fail` stops the build; `warn` serves the cached copy (or leaves the page out)",
-    "poll_interval": "seconds between change checks during `mkdocs serve`; `0` turns polling off",
-    "metrics_file": "path relative to site_dir; `.json` writes JSON, `.prom` Prometheus text",
-    "timeout": "seconds to wait for one HTTP request",
-    "demo": "serve the bundled demo workspace from the in-process emulator (no token needed)",
-    "page": "a Notion page id or URL: the page and all its child pages",
-    "database": "a Notion database id or URL: an index page and one page per entry",
-    "dest": "folder of the site where the source is mounted",
-    "filter": "database query filter, in Notion's JSON syntax",
-    "sorts": "database query sorts, in Notion's JSON syntax",
-}
-"""Fallback descriptions, used only for options the package's own OPTION_HELP lacks."""
 
 DEFAULT_SHOWN: dict[str, str] = {
     "token": "`$NOTION_TOKEN`",
@@ -145,11 +122,11 @@ def _cell(text: str) -> str:
 
 
 def _help_for(name: str, package_help: Mapping[str, str]) -> str:
-    text = package_help.get(name) or OPTION_HELP.get(name)
+    text = package_help.get(name)
     if not text or not text.strip():
         raise PluginError(
             f"configuration reference: option '{name}' has no description; add it to "
-            "OPTION_HELP in mkdocs_notion_sync/config.py (or docs_hooks/config_reference.py)"
+            "OPTION_HELP in mkdocs_notion_sync/config.py"
         )
     text = text.strip()
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from .cache import Cache
+from .tree import iter_blocks
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.assets")
 
@@ -226,22 +227,13 @@ def _shown(url: str) -> str:
 def files_in(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """(owner block id, file object) for every file-bearing block in a tree."""
     found: list[tuple[str, dict[str, Any]]] = []
-    stack = list(reversed(blocks))
-    while stack:
-        block = stack.pop()
-        if not isinstance(block, dict):
-            continue
+    for block in iter_blocks(blocks):
         kind = block.get("type")
         payload = block.get(kind) if isinstance(kind, str) else None
-        if kind in ("image", "video", "audio", "pdf", "file") and isinstance(payload, dict):
+        if not isinstance(payload, dict):
+            continue
+        if kind in ("image", "video", "audio", "pdf", "file"):
             found.append((str(block.get("id")), payload))
-        elif (
-            kind == "callout"
-            and isinstance(payload, dict)
-            and isinstance(payload.get("icon"), dict)
-        ):
+        elif kind == "callout" and isinstance(payload.get("icon"), dict):
             found.append((str(block.get("id")), payload["icon"]))
-        children = block.get("children")
-        if isinstance(children, list):
-            stack.extend(reversed(children))
     return found

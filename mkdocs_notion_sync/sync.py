@@ -23,7 +23,7 @@ from .assets import AssetStore, files_in
 from .cache import Cache, CachedPage, PageOutline
 from .client import NotionAPI
 from .errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
-from .tree import Page, PageKind, Source, SyncedTree, title_of
+from .tree import Page, PageKind, Source, SyncedTree, iter_blocks, title_of
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
 
@@ -288,14 +288,21 @@ class Sync:
                 node = self._database_page(placeholder.id, placeholder.source, parent)
             else:
                 node = self._page(placeholder.id, "page", placeholder.source, parent, None)
-            with self._lock:
-                index = parent.children.index(placeholder)
-                if node is None:
-                    del parent.children[index]
-                else:
-                    parent.children[index] = node
+            self._put_in_place(placeholder, node)
 
         return task
+
+    def _put_in_place(self, placeholder: Page, node: Page | None) -> None:
+        """Children are scheduled as placeholders to keep Notion's order; each is
+        swapped for its page when fetched, or removed if it had to be left out."""
+        parent = placeholder.parent
+        assert parent is not None
+        with self._lock:
+            index = parent.children.index(placeholder)
+            if node is None:
+                del parent.children[index]
+            else:
+                parent.children[index] = node
 
     def _load(
         self, page_id: str, known_obj: dict[str, Any] | None, *, counted: bool = True
@@ -515,12 +522,7 @@ class Sync:
             node = self._page(
                 placeholder.id, "entry", placeholder.source, parent, placeholder.obj or None
             )
-            with self._lock:
-                index = parent.children.index(placeholder)
-                if node is None:
-                    del parent.children[index]
-                else:
-                    parent.children[index] = node
+            self._put_in_place(placeholder, node)
 
         return task
 
@@ -568,20 +570,11 @@ def _database_key(database_id: str, source: Source) -> str:
 def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(kind, id) of child pages and databases in the order Notion shows them, wherever
     they sit (inside toggles and columns too)."""
-    found: list[tuple[str, str]] = []
-    stack = list(reversed(blocks))
-    while stack:
-        block = stack.pop()
-        if not isinstance(block, dict):
-            continue
-        kind = block.get("type")
-        if isinstance(kind, str) and kind in CONTAINER_TYPES and not block.get("in_trash"):
-            found.append((str(kind), str(block.get("id"))))
-            continue
-        children = block.get("children")
-        if isinstance(children, list):
-            stack.extend(reversed(children))
-    return found
+    return [
+        (str(block["type"]), str(block.get("id")))
+        for block in iter_blocks(blocks)
+        if block.get("type") in ("child_page", "child_database") and not block.get("in_trash")
+    ]
 
 
 def _columns(schemas: list[dict[str, Any]]) -> list[str]:

@@ -91,3 +91,17 @@ def title_of(obj: dict[str, Any]) -> str:
         if isinstance(prop, dict) and prop.get("type") == "title":
             return _plain(prop.get("title")).strip() or "Untitled"
     return "Untitled"
+
+
+def iter_blocks(blocks: Any) -> Iterator[dict[str, Any]]:
+    """Every block of a tree in document order, children (under `children`) after their
+    parent; anything that is not a block object is skipped."""
+    stack = list(reversed(blocks)) if isinstance(blocks, list) else []
+    while stack:
+        block = stack.pop()
+        if not isinstance(block, dict):
+            continue
+        yield block
+        children = block.get("children")
+        if isinstance(children, list):
+            stack.extend(reversed(children))
