@@ -173,7 +173,7 @@ class NotionSyncConfig(base.Config):
     edit_link = c.Type(bool, default=True)
     comments = c.Type(bool, default=False)
     download_external = c.Type(bool, default=False)
-    max_asset_size = Number(default=50, minimum=0.001, maximum=10_000)
+    max_asset_size = Number(default=50, minimum=0.000001, maximum=10_000)
     demo = c.Type(bool, default=False)
 
 

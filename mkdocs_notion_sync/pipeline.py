@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from .assets import AssetStore
+from .assets import SITE_FOLDER, AssetStore
 from .cache import Cache
 from .client import NotionAPI, Pacer
 from .errors import ConfigError
@@ -166,9 +166,9 @@ class Pipeline:
         self.links: SiteLinks | None = None
         """Where each synced page is on the site, after the last run (for hand-written pages)."""
         self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
+        """Shared by every build and the serve poller: one budget, as Notion counts it."""
         self.blog_authors: Callable[[Page], set[str]] | None = None
         """Author ids Material's blog knows (its .authors.yml), set by the plugin."""
-        """Shared by every build and the serve poller: one budget, as Notion counts it."""
 
     def close(self) -> None:
         self.cache.close()
@@ -228,7 +228,7 @@ class Pipeline:
             rendered_embeds = {r: publisher.render_embed(r) for r in requests}
             for failure in assets.failures:
                 self.warn(failure)
-            used = {f"assets/notion/{name}": assets.path_of(name) for name in sorted(assets.used)}
+            used = {f"{SITE_FOLDER}/{name}": assets.path_of(name) for name in sorted(assets.used)}
             self.synced_ids = {page.id for page in tree.pages()} | set(tree.embeds)
             self.links = publisher.links
             self.report.pages_total = len(documents)

@@ -39,7 +39,6 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     def __init__(self) -> None:
         self.pipeline: Pipeline | None = None
         self.outcome: SyncOutcome | None = None
-        self.is_serve = False
         self._demo: Any = None
         self.poller: ChangePoller | None = None
 
@@ -49,7 +48,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         return super().load_config(apply_env_overrides(options), config_file_path)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        self.is_serve = command == "serve"
+        """Defined so that MkDocs keeps this instance across `serve` rebuilds: the cache,
+        the pacer's learned rate, the demo emulator and the poller live as long as serve."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -65,8 +65,6 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             token, api_url = self._start_demo()
         settings = settings_from(self.config, cache_dir, token)
         settings.api_url = api_url
-        if not settings.sources:
-            log.warning("notion-sync: no sources configured; add `sources:` to the plugin options")
         if self.pipeline is None or self.pipeline.settings.cache_dir != cache_dir:
             if self.pipeline is not None:
                 self.pipeline.close()
@@ -79,17 +77,14 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     def _start_demo(self) -> tuple[str, str]:
         """The bundled emulator serves the demo workspace in-process: the example site
         builds with no token and no network. Only `demo: true` asks for this."""
-        if self._demo is None:
-            from .emulator import DEMO_TOKEN, Emulator, Workspace
+        from .emulator import DEMO_TOKEN, Emulator, Workspace
 
+        if self._demo is None:
             self._demo = Emulator(Workspace.demo(), token=DEMO_TOKEN, port=0)
             self._demo.start()
             log.info(
                 "notion-sync: demo workspace served by the bundled emulator at %s", self._demo.url
             )
-            return DEMO_TOKEN, str(self._demo.url)
-        from .emulator import DEMO_TOKEN
-
         return DEMO_TOKEN, str(self._demo.url)
 
     # Before other plugins' on_files (blog -50, literate-nav -100, awesome-nav), so that
@@ -98,8 +93,15 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.pipeline is None:
             return None
+        embeds = find_embeds(files)
+        if not self.pipeline.settings.sources and not embeds:
+            log.warning(
+                "notion-sync: nothing to publish; add `sources:` to the plugin options or a "
+                "`<!-- notion: ID -->` embed to a page"
+            )
+            return None
         try:
-            outcome = self.pipeline.run(embeds=find_embeds(files))
+            outcome = self.pipeline.run(embeds=embeds)
         except NotionSyncError as error:
             raise PluginError(f"notion-sync: {error}") from None
         self.outcome = outcome
@@ -182,8 +184,9 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         settings = self.pipeline.settings if self.pipeline else None
         if not self.config.enabled or settings is None or self.poller is not None:
             return server
-        if not self.config.poll_interval or settings.offline or not settings.sources:
-            return server
+        watched = self.pipeline.synced_ids if self.pipeline else set()
+        if not self.config.poll_interval or settings.offline or not watched:
+            return server  # nothing from Notion on this site (sources or embeds) to follow
         stamp_dir = settings.cache_dir / "serve"
         stamp_dir.mkdir(parents=True, exist_ok=True)
         stamp = stamp_dir / "changed"

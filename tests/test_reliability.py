@@ -304,3 +304,15 @@ def test_the_token_never_appears_in_logs_cache_metrics_or_site(
         if path.is_file() and path.name != "mkdocs.yml":
             data = path.read_bytes()
             assert TOKEN.encode() not in data and b"secret_bad_token_xyz" not in data, path
+
+
+def test_files_over_the_size_cap_are_left_out_with_a_warning(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    site = run_build(_config(tmp_path, emulator, max_asset_size=0.00001))
+    assert site.error is None, site.messages()
+    assert any("larger than the" in w for w in site.warnings()), site.warnings()
+    assert site.html("handbook/index.html").select("article img") == []
+    assert not (tmp_path / ".cache/plugin/notion-sync/assets").exists() or not any(
+        (tmp_path / ".cache/plugin/notion-sync/assets").iterdir()
+    )
