@@ -26,7 +26,7 @@ from .cache import Cache
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
 from .pipeline import Pipeline, Settings, blog_authors_in, open_api, settings_from
-from .report import human_bytes
+from .report import ProgressBar, human_bytes
 
 PROG = "mkdocs-notion-sync"
 PLUGIN_NAMES = ("notion-sync", "mkdocs_notion_sync")
@@ -295,46 +295,6 @@ def _inside(root: Path, relative: str) -> Path:
         raise ConfigError(f"refusing to write {relative} outside {root}")
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
-
-
-class ProgressBar:
-    """`[##########..........]  40/120 pages`, redrawn in place on a terminal."""
-
-    width = 24
-
-    def __init__(self, interval: float = 0.1) -> None:
-        self.interval = interval
-        self.line = ""
-        self.drawn = False
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self._last < self.interval:
-            return
-        self._last = now
-        filled = int(self.width * done / total) if total else self.width
-        bar = "#" * filled + "." * (self.width - filled)
-        self.line = f"notion-sync: [{bar}] {done}/{total} pages"
-        self.redraw()
-
-    def redraw(self) -> None:
-        if self.line:
-            sys.stderr.write(f"\r{self.line}\x1b[K")
-            sys.stderr.flush()
-            self.drawn = True
-
-    def clear(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\r\x1b[K")
-            self.drawn = False
-
-    def finish(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-            self.drawn = False
-        self.line = ""
 
 
 _active_bar: ProgressBar | None = None

@@ -22,7 +22,7 @@ from .client import NotionAPI, Pacer
 from .errors import ConfigError
 from .links import SiteLinks, assign_paths
 from .publish import EmbedRequest, NavItem, Publisher, csv_path
-from .report import ProgressLog, SyncReport
+from .report import ProgressLog, SyncReport, terminal_progress
 from .sync import Sync, SyncOptions, is_fresh, minute_window_start
 from .tree import Page, Source, SyncedTree
 
@@ -187,6 +187,8 @@ class Pipeline:
             max_bytes=int(settings.max_asset_size * 1024 * 1024),
         )
         self.report = SyncReport()
+        terminal = None if self.progress else terminal_progress()
+        progress = self.progress or (terminal[0] if terminal else ProgressLog())
         try:
             sync = Sync(
                 api,
@@ -199,7 +201,7 @@ class Pipeline:
                     warn=self.warn,
                     comments=settings.comments,
                 ),
-                progress=self.progress or ProgressLog(),
+                progress=progress,
             )
             requests = list(embeds)
             tree = sync.run(settings.sources, [r.page_id for r in requests])
@@ -243,6 +245,8 @@ class Pipeline:
                 embeds=rendered_embeds,
             )
         finally:
+            if terminal:
+                terminal[1]()
             assets.close()
             self.report.assets_downloaded = assets.stats.downloaded
             self.report.assets_bytes = assets.stats.bytes

@@ -55,6 +55,77 @@ class ProgressLog:
         self.emit(f"notion-sync: fetched {done}/{total} pages ({fraction:.0%}), ETA {eta:.0f}s")
 
 
+class ProgressBar:
+    """`[##########..........]  40/120 pages`, redrawn in place on a terminal."""
+
+    width = 24
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.line = ""
+        self.drawn = False
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < self.interval:
+            return
+        self._last = now
+        filled = int(self.width * done / total) if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        self.line = f"notion-sync: [{bar}] {done}/{total} pages"
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.line:
+            sys.stderr.write(f"\r{self.line}\x1b[K")
+            sys.stderr.flush()
+            self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            self.drawn = False
+
+    def finish(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.drawn = False
+        self.line = ""
+
+
+class BarGuard(logging.Filter):
+    """Clears the bar before any log line is printed (MkDocs' handler writes to the
+    same terminal), so warnings never land in the middle of it."""
+
+    def __init__(self, bar: ProgressBar) -> None:
+        super().__init__()
+        self.bar = bar
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.bar.clear()
+        return True
+
+
+def terminal_progress() -> tuple[ProgressBar, Callable[[], None]] | None:
+    """On a terminal, a bar guarded against log lines, and the call that ends it."""
+    if not sys.stderr.isatty():
+        return None
+    bar = ProgressBar()
+    guard = BarGuard(bar)
+    handlers = logging.getLogger("mkdocs").handlers
+    for handler in handlers:
+        handler.addFilter(guard)
+
+    def finish() -> None:
+        for handler in handlers:
+            handler.removeFilter(guard)
+        bar.finish()
+
+    return bar, finish
+
+
 def human_bytes(size: int) -> str:
     """2.3 MiB, as the contract's summary line shows sizes."""
     value = float(size)
