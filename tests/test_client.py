@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 
@@ -248,3 +249,36 @@ def test_endpoints_are_named_without_ids() -> None:
     assert endpoint_name("GET", "/v1/pages/1f2e3d4c5b6a79881f2e3d4c5b6a7988/properties/GV%7BQ") == (
         "GET /v1/pages/{id}/properties/{property_id}"
     )
+
+
+def test_a_proxy_from_the_environment_is_used_and_no_proxy_respected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import httpx
+
+    from mkdocs_notion_sync.connection import KeepAliveTransport, inner_transport
+
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert isinstance(inner_transport("https://api.notion.com"), KeepAliveTransport)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    assert isinstance(inner_transport("https://api.notion.com"), httpx.HTTPTransport)
+    monkeypatch.setenv("NO_PROXY", "api.notion.com")
+    assert isinstance(inner_transport("https://api.notion.com"), KeepAliveTransport)
+
+
+def test_a_stale_keep_alive_connection_is_reopened(emulator: Emulator) -> None:
+    api = _api(emulator)
+    api.me()
+    for connection in list(api._http._transport.inner._open):  # type: ignore[attr-defined]
+        connection.sock.shutdown(socket.SHUT_RDWR)  # as if the server had hung up meanwhile
+    assert api.me()["object"] == "user"
+    assert api.metrics.requests == emulator.stats.total == 2
