@@ -270,6 +270,12 @@ class Pipeline:
         try:
             for obj in api.recently_edited(minute_window_start(last_sync)):
                 page_id = str(obj.get("id"))
+                parent = obj.get("parent") if isinstance(obj.get("parent"), dict) else {}
+                if (
+                    str(parent.get("database_id")) in self.synced_ids
+                    and page_id not in self.synced_ids
+                ):
+                    return True  # a new entry in a synced database
                 if page_id not in self.synced_ids:
                     continue
                 cached = self.cache.get_outline(page_id)

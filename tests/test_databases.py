@@ -339,3 +339,24 @@ def test_relations_past_25_references_are_fetched_in_full(tmp_path: Path) -> Non
     table = site.html("graph/hub/index.html").select_one("article .notion-properties table")
     assert table is not None
     assert len(table.select("a")) == 40
+
+
+def test_the_serve_poll_notices_a_new_entry(tmp_path: Path, emulator: Emulator) -> None:
+    from mkdocs_notion_sync.pipeline import Pipeline, Settings
+    from mkdocs_notion_sync.tree import Source
+
+    settings = Settings(
+        sources=[Source("database", DB, "changelog")],
+        cache_dir=tmp_path / "cache",
+        token=TOKEN,
+        api_url=emulator.url,
+        rate_limit=1000,
+    )
+    pipeline = Pipeline(settings, warn=lambda message: None)
+    try:
+        pipeline.run()
+        assert pipeline.poll() is False
+        emulator.workspace.add_page(DB, "Third release", properties={"Published": True})
+        assert pipeline.poll() is True
+    finally:
+        pipeline.close()
