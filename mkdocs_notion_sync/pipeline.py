@@ -270,11 +270,9 @@ class Pipeline:
         try:
             for obj in api.recently_edited(minute_window_start(last_sync)):
                 page_id = str(obj.get("id"))
-                parent = obj.get("parent") if isinstance(obj.get("parent"), dict) else {}
-                if (
-                    str(parent.get("database_id")) in self.synced_ids
-                    and page_id not in self.synced_ids
-                ):
+                parent = obj.get("parent")
+                database = parent.get("database_id") if isinstance(parent, dict) else None
+                if str(database) in self.synced_ids and page_id not in self.synced_ids:
                     return True  # a new entry in a synced database
                 if page_id not in self.synced_ids:
                     continue
