@@ -105,7 +105,7 @@ def test_an_api_that_keeps_failing_stops_the_build_or_serves_the_cache(
     assert "Install the thing." in warned.html("handbook/guide/set-up/index.html").get_text()
 
 
-def test_a_page_deleted_mid_build_follows_on_error(tmp_path: Path, emulator: Emulator) -> None:
+def test_a_trashed_page_disappears_and_a_trashed_source_fails_clearly(tmp_path: Path, emulator: Emulator) -> None:
     config = _config(tmp_path, emulator)
     assert run_build(config).error is None
     emulator.workspace.trash_page(FAQ)
@@ -316,3 +316,21 @@ def test_files_over_the_size_cap_are_left_out_with_a_warning(
     assert not (tmp_path / ".cache/plugin/notion-sync/assets").exists() or not any(
         (tmp_path / ".cache/plugin/notion-sync/assets").iterdir()
     )
+
+
+def test_a_child_page_that_vanishes_during_the_walk_follows_on_error(tmp_path: Path) -> None:
+    """The parent still lists the child, but fetching it answers 404: what a page deleted
+    (or unshared) while the build runs looks like from the client."""
+    workspace = handbook()
+    guide = workspace["pages"][0]["blocks"][6]["page"]
+    assert guide["id"] == GUIDE
+    guide["shared"] = False
+    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+        failed = run_build(_config(tmp_path / "fail", emu))
+        warned = run_build(_config(tmp_path / "warn", emu, on_error="warn"))
+    assert failed.error is not None
+    assert any(f"{GUIDE} was not found" in m for m in failed.messages())
+    assert warned.error is None, warned.messages()
+    assert any("left out page" in w and GUIDE in w for w in warned.warnings())
+    assert (warned.site / "handbook/faq/index.html").is_file()
+    assert not (warned.site / "handbook/guide").exists()
