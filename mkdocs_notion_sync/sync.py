@@ -109,6 +109,9 @@ class Sync:
         self._degraded = False
         """Notion failed the change check and on_error is warn: use the cache throughout."""
         self._seen: set[str] = set()
+        self._unverified: set[str] = set()
+        """Pages served from the cache because Notion failed: checked again next time."""
+        self._verified_embeds: set[str] = set()
 
     # -- the walk ---------------------------------------------------------------
 
@@ -136,13 +139,15 @@ class Sync:
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
         users = self._users()
-        if self.api is not None:
+        if self.api is not None and not self._degraded:
             # Notion's clock if it sent one (its Date header), else ours at the start.
+            # A degraded sync records nothing: the next one looks back to the last good one.
             started = (
                 self.api.server_now(first=True) if self.api.metrics.first_server_date else None
             )
             self.cache.put_json("meta", "last_sync", started or local_start)
-            self.cache.put_json("meta", "validated", sorted(self._seen))
+            verified = (self._seen | self._verified_embeds) - self._unverified
+            self.cache.put_json("meta", "validated", sorted(verified))
         return SyncedTree(
             roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
         )
@@ -173,6 +178,8 @@ class Sync:
             )
             return cached
         self._submit_assets(page_id, outline)
+        with self._lock:
+            self._verified_embeds.add(page_id)  # the next change window covers it
         return self.cache.get_page(page_id)
 
     def _load_change_window(self) -> None:
@@ -465,6 +472,8 @@ class Sync:
         if self.options.on_error == "fail":
             raise error
         cached = self._cached_outline(page_id)
+        with self._lock:
+            self._unverified.add(page_id)
         if cached is None:
             self.options.warn(f"left out page {page_id}: {error}")
             return None

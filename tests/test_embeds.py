@@ -128,3 +128,24 @@ def test_with_the_plugin_disabled_the_comment_shows_nothing(
     assert "Install the thing." not in article.get_text()
     assert "notion:" not in article.get_text()
     assert emulator.stats.total == 0
+
+
+def test_embedding_a_synced_child_page_keeps_it_on_the_site(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    config = write_site(
+        tmp_path,
+        {
+            "api_url": emulator.url,
+            "rate_limit": 1000,
+            "sources": [{"page": ROOT, "dest": "handbook"}],
+        },
+        docs={"index.md": f"# Home\n\n<!-- notion: {SETUP} -->\n"},
+    )
+    site = run_build(config)
+    assert site.error is None, site.messages()
+    assert "Install the thing." in site.html("index.html").get_text()
+    assert (site.site / "handbook/guide/set-up/index.html").is_file()
+    emulator.stats.reset()
+    run_build(config)
+    assert emulator.stats.by_endpoint.get("GET /v1/pages/{id}", 0) <= 1  # only the root

@@ -105,7 +105,9 @@ def test_an_api_that_keeps_failing_stops_the_build_or_serves_the_cache(
     assert "Install the thing." in warned.html("handbook/guide/set-up/index.html").get_text()
 
 
-def test_a_trashed_page_disappears_and_a_trashed_source_fails_clearly(tmp_path: Path, emulator: Emulator) -> None:
+def test_a_trashed_page_disappears_and_a_trashed_source_fails_clearly(
+    tmp_path: Path, emulator: Emulator
+) -> None:
     config = _config(tmp_path, emulator)
     assert run_build(config).error is None
     emulator.workspace.trash_page(FAQ)
