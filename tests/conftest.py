@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from mkdocs_notion_sync.emulator import DEMO_TOKEN, Emulator, Workspace
+
+from .workspaces import TOKEN
+
+
+@pytest.fixture(autouse=True)
+def notion_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the test token and none of the developer's NOTION_SYNC_*
+    settings (an exported NOTION_SYNC_OFFLINE would otherwise change what tests see)."""
+    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
+    for name in list(os.environ):
+        if name.startswith("NOTION_SYNC_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

@@ -21,13 +21,6 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
-@pytest.fixture(autouse=True)
-def _token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
-    for name in ("NOTION_SYNC_OFFLINE", "NOTION_SYNC_API_URL", "NOTION_SYNC_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _plugin(emulator: Emulator, **extra: Any) -> dict[str, Any]:
     options: dict[str, Any] = {
         "api_url": emulator.url,

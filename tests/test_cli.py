@@ -41,14 +41,6 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
-    for name in list(os.environ):
-        if name.startswith("NOTION_SYNC_"):
-            monkeypatch.delenv(name)
-
-
 def _config(root: Path, api_url: str, **options: Any) -> Path:
     plugin: dict[str, Any] = {
         "api_url": api_url,

@@ -114,11 +114,6 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
-@pytest.fixture(autouse=True)
-def _token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
-
-
 def _build(tmp_path: Path, emulator: Emulator, source: dict[str, Any], **extra: Any) -> BuiltSite:
     plugin = {"api_url": emulator.url, "rate_limit": 1000, "sources": [source]}
     config = write_site(tmp_path, plugin, **extra)

@@ -36,11 +36,6 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
-@pytest.fixture(autouse=True)
-def _token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
-
-
 def _site(tmp_path: Path, emulator: Emulator, **plugin: Any) -> Path:
     options: dict[str, Any] = {"api_url": emulator.url, "rate_limit": 1000}
     options.update(plugin)

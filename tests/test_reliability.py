@@ -26,11 +26,6 @@ from .workspaces import FAQ, GUIDE, ROOT, TOKEN, handbook, many_pages
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-@pytest.fixture(autouse=True)
-def _token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
-
-
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     with Emulator(Workspace.from_dict(handbook()), token=TOKEN) as emu:
