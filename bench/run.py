@@ -132,7 +132,7 @@ class Phases:
     fetch: float = 0.0
     """Sync.run: the walk, requests, cache writes (asset downloads overlap it)."""
     render: float = 0.0
-    """Publisher.render: cache read + front matter + conversion, per page."""
+    """Publisher._render: cache read + front matter + conversion, per page."""
     convert: float = 0.0
     """render_blocks alone."""
     blocks: int = 0
@@ -190,7 +190,7 @@ def instrument(phases: Phases) -> None:
             phases.convert += time.perf_counter() - started
 
     publish.__dict__["render_blocks"] = render_blocks
-    timed(publish.Publisher, "render", "render")
+    timed(publish.Publisher, "_render", "render")
     timed(publish, "front_matter", "front_matter")
     timed(cache.Cache, "get_page", "cache_read", main_only=True)
     timed(pipeline.Staging, "write", "stage")

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from notion_client import APIResponseError, Client
@@ -45,7 +45,6 @@ _ID_SEGMENT = re.compile(
     r"/[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 )
 _PROPERTY_SEGMENT = re.compile(r"(/properties/)[^/]+")
-T = TypeVar("T")
 
 
 def endpoint_name(method: str, path: str) -> str:
@@ -61,7 +60,6 @@ class RequestMetrics:
     requests: int = 0
     rate_limited: int = 0
     retries: int = 0
-    failures: int = 0
     wait_seconds: float = 0.0
     by_endpoint: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
@@ -78,10 +76,9 @@ class RequestMetrics:
             if status == "429":
                 self.rate_limited += 1
 
-    def add(self, *, retries: int = 0, failures: int = 0, wait: float = 0.0) -> None:
+    def add(self, *, retries: int = 0, wait: float = 0.0) -> None:
         with self._lock:
             self.retries += retries
-            self.failures += failures
             self.wait_seconds += wait
 
 
@@ -229,7 +226,7 @@ class PacedTransport(httpx.BaseTransport):
                     response = None
                     if attempt >= self.policy.max_retries:
                         self.metrics.record(endpoint, "error")
-                        self.metrics.add(failures=1, wait=waited)
+                        self.metrics.add(wait=waited)
                         self.breaker.failed()
                         raise
             status = str(response.status_code) if response is not None else "error"

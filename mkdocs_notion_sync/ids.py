@@ -22,11 +22,6 @@ def dashed(hex32: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def compact(notion_id: str) -> str:
-    """The 32-digit form Notion uses in URLs."""
-    return notion_id.replace("-", "").lower()
-
-
 def _id_at_end(segment: str) -> str | None:
     """A path segment like `Title-Slug-<id>` or `<id>` ends with the id."""
     text = segment.lower()

@@ -205,9 +205,6 @@ class Publisher:
         parts = (self._site_digest, page.id, page.path, outline.fetched_at, page.last_edited_time)
         return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
-    def render(self, page: Page) -> str:
-        return self._render(page)[0]
-
     def _render(self, page: Page) -> tuple[str, PageContext]:
         ctx = PageContext(page, self.links, self.assets, self.warn)
         meta: dict[str, Any] = {

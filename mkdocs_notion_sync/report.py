@@ -39,7 +39,6 @@ class ProgressLog:
         self._last_time = self.started
         self._last_fraction = 0.0
         self._lock = threading.Lock()
-        self.tty = sys.stderr.isatty()
 
     def __call__(self, done: int, total: int) -> None:
         now = self.clock()
