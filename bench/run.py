@@ -14,6 +14,8 @@ Run (from the repository root, in the venv; nothing leaves 127.0.0.1):
 
 Scenarios (`--scenarios`, comma-separated, default all but profile):
     cold       cold sync, emulator unthrottled, plugin rate_limit 10000, concurrency 4 and 8
+               (worker processes on, the default at that rate), then concurrency 8 on
+               threads only (`processes: 0`) as `cold-c8-threads`
     peers      notion2md (page by page through its library API) and bench/baseline.py
     warm       second sync on the same cache_dir, nothing changed
     changed    sync after 1 % of the pages were edited through the emulator's workspace API
@@ -26,10 +28,11 @@ Scenarios (`--scenarios`, comma-separated, default all but profile):
 
 Each measurement runs in a fresh subprocess (`run.py --child SPEC`), so peak RSS
 (VmHWM from /proc/self/status at the end of the child; not ru_maxrss, which Linux carries
-over from the forking parent across execve) is per scenario;
-the emulator lives in this parent process, so its memory is not counted, and its CPU
-use is reported as `emu CPU%` (100 % means the emulator was the bottleneck). Request
-counts are what the emulator saw (`Emulator.stats`). Results accumulate in
+over from the forking parent across execve) is per scenario; the plugin's worker
+processes are sampled from /proc every 20 ms and reported apart (`workers' RSS MB`, the
+sum of their peaks); the emulator lives in this parent process, so its memory is not
+counted, and its CPU use is reported as `emu CPU%` (100 % means the emulator was the
+bottleneck). Request counts are what the emulator saw (`Emulator.stats`). Results accumulate in
 OUT/results.json (re-running a size replaces its rows); OUT/summary.md holds the
 tables and OUT/scaling.png the plot (skipped when matplotlib is missing).
 """
@@ -102,6 +105,41 @@ def rss_parts_mb() -> dict[str, float]:
     return parts
 
 
+class WorkerMemory:
+    """Peak RSS of this process's children (the plugin's worker processes), sampled
+    every 20 ms from /proc: VmHWM is each child's own high-water mark, so the last
+    sample before a child exits is its peak."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            for task in Path("/proc/self/task").iterdir():
+                try:
+                    pids = (task / "children").read_text().split()
+                except OSError:
+                    continue
+                for pid in pids:
+                    try:
+                        status = Path(f"/proc/{pid}/status").read_text()
+                    except OSError:
+                        continue
+                    for line in status.splitlines():
+                        if line.startswith("VmHWM:"):
+                            peak = int(line.split()[1]) / 1024
+                            self.peaks[int(pid)] = max(self.peaks.get(int(pid), 0.0), peak)
+
+    def stop(self) -> tuple[int, float]:
+        """(worker processes seen, sum of their peaks in MB)."""
+        self._stop.set()
+        self._thread.join()
+        return len(self.peaks), sum(self.peaks.values())
+
+
 def peak_rss_mb() -> float:
     """VmHWM: the high-water mark of this process's own address space. Not ru_maxrss:
     Linux carries ru_maxrss across execve, so a child forked from the parent (which holds
@@ -149,7 +187,7 @@ class Phases:
 
 def instrument(phases: Phases) -> None:
     """Wraps the core's phase functions with timers (this process only)."""
-    from mkdocs_notion_sync import assets, cache, pipeline, publish, render, sync
+    from mkdocs_notion_sync import assets, cache, publish, render, staging, sync
 
     main = threading.main_thread()
 
@@ -193,7 +231,7 @@ def instrument(phases: Phases) -> None:
     timed(publish.Publisher, "_render", "render")
     timed(publish, "front_matter", "front_matter")
     timed(cache.Cache, "get_page", "cache_read", main_only=True)
-    timed(pipeline.Staging, "write", "stage")
+    timed(staging.Staging, "write", "stage")
     timed(assets.AssetStore, "close", "assets_wait")
 
 
@@ -221,6 +259,7 @@ def settings_for(spec: JSON) -> Any:
         concurrency=int(spec.get("concurrency", 4)),
         rate_limit=float(spec.get("rate_limit", FAST_RATE)),
         max_retries=int(spec.get("max_retries", 8)),
+        processes=spec.get("processes"),
     )
 
 
@@ -451,8 +490,10 @@ def child_main(raw: str) -> None:
     import mkdocs_notion_sync.pipeline  # noqa: F401  (import cost is part of the baseline RSS)
 
     result["rss_after_import_mb"] = current_rss_mb()
+    workers = WorkerMemory()
     started = time.perf_counter()
     CHILDREN[spec["kind"]](spec, result)
+    result["worker_processes"], result["workers_peak_rss_mb"] = workers.stop()
     result["child_seconds"] = time.perf_counter() - started
     times = os.times()
     result["child_cpu_seconds"] = times.user + times.system
@@ -554,6 +595,19 @@ class Bench:
                             "concurrency": concurrency,
                         },
                     )
+                top = max(cold_concurrency)
+                self.child(
+                    emulator,
+                    size,
+                    f"cold-c{top}-threads",
+                    {
+                        **base,
+                        "kind": "sync",
+                        "cache_dir": str(work / f"cold-c{top}-threads"),
+                        "concurrency": top,
+                        "processes": 0,
+                    },
+                )
             if "peers" in scenarios:
                 self.child(emulator, size, "baseline", {**base, "kind": "baseline"})
                 self.child(
@@ -743,7 +797,7 @@ def pages_per_minute(result: JSON) -> float | None:
 
 HEADER = (
     "| size | scenario | pages | pages/min | req/page | requests | 429s | plugin s | "
-    "build s | peak RSS MB | emu CPU% |"
+    "build s | peak RSS MB | workers | workers' RSS MB | emu CPU% |"
 )
 
 
@@ -756,6 +810,7 @@ def row_text(result: JSON) -> str:
         f"{_num(pages_per_minute(result), 0)} | {_num(per_page, 2)} | {_num(requests)} | "
         f"{_num(result.get('server_429'))} | {_num(result.get('plugin_seconds'), 2)} | "
         f"{_num(result.get('build_seconds'), 2)} | {_num(result.get('peak_rss_mb'), 0)} | "
+        f"{_num(result.get('worker_processes'))} | {_num(result.get('workers_peak_rss_mb'), 0)} | "
         f"{_num(result.get('emulator_cpu_pct'), 0)} |"
     )
 
@@ -768,7 +823,7 @@ def find(results: list[JSON], size: int, scenario: str) -> JSON | None:
 
 
 def summary(results: list[JSON]) -> str:
-    lines = ["## Figures", "", HEADER, "|" + "---|" * 11]
+    lines = ["## Figures", "", HEADER, "|" + "---|" * 13]
     lines += [row_text(r) for r in results]
     lines += ["", "## Ratios (our pages/min / theirs)", ""]
     lines += ["| size | ours | vs notion2md | vs baseline | plugin / whole build |"]
@@ -823,11 +878,16 @@ def plot(results: list[JSON], path: Path) -> str:
     for scenario, style in (
         ("cold-c4", "o-"),
         ("cold-c8", "s-"),
+        ("cold-c8-threads", "x:"),
         ("warm", "^-"),
         ("build-cold", "d--"),
     ):
         points = sorted(
-            (r["size"], r.get("build_seconds") or r["plugin_seconds"], r["peak_rss_mb"])
+            (
+                r["size"],
+                r.get("build_seconds") or r["plugin_seconds"],
+                r["peak_rss_mb"] + (r.get("workers_peak_rss_mb") or 0.0),
+            )
             for r in results
             if r["scenario"] == scenario and r.get("plugin_seconds")
         )
@@ -840,14 +900,14 @@ def plot(results: list[JSON], path: Path) -> str:
     if not drawn:
         plt.close(fig)
         return "no results to plot"
-    for axis, label in ((left, "seconds"), (right, "peak RSS (MB)")):
+    for axis, label in ((left, "seconds"), (right, "peak RSS, build + workers (MB)")):
         axis.set_xlabel("workspace size (pages)")
         axis.set_ylabel(label)
         axis.set_xscale("log")
         axis.grid(True, alpha=0.3)
         axis.legend()
     left.set_title("time (plugin; whole build for build-cold)")
-    right.set_title("peak RSS of the process")
+    right.set_title("peak RSS (sum over the build's processes)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

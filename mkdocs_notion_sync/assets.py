@@ -92,7 +92,10 @@ class AssetStore:
         self.download_external = download_external
         self.offline = offline
         self.stats = AssetStats()
-        self._http = httpx.Client(timeout=timeout, follow_redirects=True)
+        self.timeout = timeout
+        self._http: httpx.Client | None = None
+        """Made at the first download: building its TLS context takes a tenth of a
+        second, which builds that download nothing should not pay."""
         self._pool = ThreadPoolExecutor(
             max_workers=max(2, concurrency), thread_name_prefix="notion-asset"
         )
@@ -104,7 +107,8 @@ class AssetStore:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._http.close()
+        if self._http is not None:
+            self._http.close()
 
     def wants(self, file: dict[str, Any]) -> bool:
         return file.get("type") == "file" or (
@@ -142,6 +146,30 @@ class AssetStore:
                 self.used.add(name)
         return name
 
+    def settled(self) -> dict[str, str | AssetError | None]:
+        """Every file asked for so far, once its download is over: name, None, or the
+        error. Worker processes that render pages start from this (`preload`)."""
+        with self._lock:
+            jobs = dict(self._jobs)
+        settled: dict[str, str | AssetError | None] = {}
+        for key, job in jobs.items():
+            try:
+                settled[key] = job.result()
+            except AssetError as error:
+                settled[key] = error
+        return settled
+
+    def preload(self, settled: dict[str, str | AssetError | None]) -> None:
+        """Answers another process already has: those files are not fetched again."""
+        with self._lock:
+            for key, outcome in settled.items():
+                job: Future[str | None] = Future()
+                if isinstance(outcome, AssetError):
+                    job.set_exception(outcome)
+                else:
+                    job.set_result(outcome)
+                self._jobs.setdefault(key, job)
+
     def path_of(self, name: str) -> Path:
         return self.cache.assets_dir / name
 
@@ -171,9 +199,15 @@ class AssetStore:
             self.stats.bytes += len(data)
         return name
 
+    def _client(self) -> httpx.Client:
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(timeout=self.timeout, follow_redirects=True)
+            return self._http
+
     def _download(self, url: str) -> tuple[bytes, str | None]:
         try:
-            with self._http.stream("GET", url) as response:
+            with self._client().stream("GET", url) as response:
                 if response.status_code in (400, 403):
                     raise _Expired()
                 if response.status_code != 200:

@@ -18,10 +18,17 @@ import diskcache
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.cache")
 
-SQLITE_SETTINGS = {"sqlite_cache_size": 1024, "sqlite_mmap_size": 2**24}
+SQLITE_SETTINGS: dict[str, Any] = {
+    "sqlite_cache_size": 1024,
+    "sqlite_mmap_size": 2**24,
+    "eviction_policy": "none",
+    "cull_limit": 0,
+}
 """diskcache opens one SQLite connection per thread, each with its own page cache
 (32 MiB by default); the sync's threads read each entry once, so a small cache per
-connection keeps memory flat without slowing anything down."""
+connection keeps memory flat without slowing anything down. Nothing is evicted: the
+cache holds one copy of the workspace, and diskcache's default 1 GB cap would drop
+pages silently (to be fetched again) on a big one, and costs queries on every write."""
 
 FORMAT = 2
 """Bump when the shape of stored entries changes; older caches are then rebuilt."""
@@ -118,6 +125,12 @@ class Cache:
 
     def put_json(self, kind: str, key: str, value: Any) -> None:
         self._store.set(f"{kind}:{key}", value)
+
+    def put_many(self, kind: str, values: dict[str, Any]) -> None:
+        """Many entries in one transaction: one commit instead of one each."""
+        with self._store.transact():
+            for key, value in values.items():
+                self._store.set(f"{kind}:{key}", value)
 
     def delete(self, kind: str, key: str) -> None:
         self._store.delete(f"{kind}:{key}")

@@ -25,7 +25,7 @@ import yaml
 from .cache import Cache
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
-from .pipeline import Pipeline, Settings, blog_authors_in, open_api, settings_from
+from .pipeline import BlogAuthors, Pipeline, Settings, open_api, settings_from
 from .report import ProgressBar, human_bytes
 
 PROG = "mkdocs-notion-sync"
@@ -263,7 +263,7 @@ def pull(project: Project, out: Path, fmt: str) -> int:
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file, not a folder")
     pipeline = Pipeline(project.settings)
-    pipeline.blog_authors = blog_authors_in(project.docs_dir)
+    pipeline.blog_authors = BlogAuthors(project.docs_dir)
     try:
         with _progress_bar(pipeline):
             outcome = pipeline.run()

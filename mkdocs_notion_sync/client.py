@@ -9,8 +9,10 @@ counts are taken where the bytes go out, so they equal what the server saw.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import logging
+import multiprocessing
 import random
 import re
 import threading
@@ -26,7 +28,7 @@ import httpx
 from notion_client import APIResponseError, Client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
-from .connection import inner_transport
+from .connection import DirectClient, inner_transport
 from .errors import (
     AuthError,
     CapabilityError,
@@ -81,36 +83,100 @@ class RequestMetrics:
             self.retries += retries
             self.wait_seconds += wait
 
+    def take(self) -> RequestMetrics:
+        """The counts since the last take, which start again from zero: a worker
+        process hands them back with each page, and the build's client adds them up."""
+        with self._lock:
+            taken = RequestMetrics(
+                self.requests,
+                self.rate_limited,
+                self.retries,
+                self.wait_seconds,
+                self.by_endpoint,
+                self.by_status,
+            )
+            self.requests = self.rate_limited = self.retries = 0
+            self.wait_seconds = 0.0
+            self.by_endpoint, self.by_status = Counter(), Counter()
+        return taken
+
+    def merge(self, other: RequestMetrics) -> None:
+        with self._lock:
+            self.requests += other.requests
+            self.rate_limited += other.rate_limited
+            self.retries += other.retries
+            self.wait_seconds += other.wait_seconds
+            self.by_endpoint.update(other.by_endpoint)
+            self.by_status.update(other.by_status)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _lock=threading.Lock())
+
+
+class _PacerState(ctypes.Structure):
+    """The pacer's numbers as one C struct, so worker processes can share them."""
+
+    _fields_ = (
+        ("rate", ctypes.c_double),
+        ("next_slot", ctypes.c_double),
+        ("paused_until", ctypes.c_double),
+        ("successes", ctypes.c_double),
+    )
+
 
 class Pacer:
     """A token bucket shared by every thread, a pause that a 429 imposes on all of them,
-    and a rate that drops after repeated 429s and climbs back slowly."""
+    and a rate that drops after repeated 429s and climbs back slowly.
 
-    def __init__(self, rate: float, on_pause: Callable[[float], None] | None = None) -> None:
+    `shared` puts the numbers in shared memory behind a process lock, so the worker
+    processes of a big sync (see workers.py) draw from the same budget and honour the
+    same pause; time.monotonic is one clock for every process on the machine."""
+
+    def __init__(
+        self, rate: float, on_pause: Callable[[float], None] | None = None, *, shared: bool = False
+    ) -> None:
         self.configured_rate = rate
-        self.rate = rate
-        self._next_slot = 0.0
-        self._paused_until = 0.0
-        self._lock = threading.Lock()
-        self._successes = 0
-        self._on_pause = on_pause
+        self.on_pause = on_pause
+        self.shared = shared
+        self._lock: Any
+        if shared:
+            context = multiprocessing.get_context("spawn")
+            self._state: Any = context.RawValue(_PacerState, rate, 0.0, 0.0, 0.0)
+            self._lock = context.Lock()
+        else:
+            self._state = _PacerState(rate, 0.0, 0.0, 0.0)
+            self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process inherits: the shared numbers and lock, not the callback."""
+        if not self.shared:
+            raise TypeError("only a shared Pacer can be handed to another process")
+        return {**self.__dict__, "on_pause": None}
+
+    @property
+    def rate(self) -> float:
+        return float(self._state.rate)
 
     def wait_turn(self) -> float:
         """Block until this thread may send; returns the seconds waited. A thread takes
         a slot 1/rate after the previous one; a 429 that arrives while it waits sends it
         back to wait out the pause and take a new slot after it."""
+        state = self._state
         waited = 0.0
         slot: float | None = None
         while True:
             with self._lock:
                 now = time.monotonic()
-                if now < self._paused_until:
+                if now < state.paused_until:
                     slot = None
-                    delay = self._paused_until - now
+                    delay = state.paused_until - now
                 else:
                     if slot is None:
-                        slot = max(now, self._next_slot)
-                        self._next_slot = slot + 1.0 / self.rate
+                        slot = max(now, state.next_slot)
+                        state.next_slot = slot + 1.0 / state.rate
                     if slot <= now:
                         return waited
                     delay = slot - now
@@ -120,27 +186,28 @@ class Pacer:
     def rate_limited(self, retry_after: float) -> None:
         """Everyone waits out Retry-After, and the rate halves so it does not happen
         again; 429s that answer requests sent before the pause count once."""
+        state = self._state
         with self._lock:
             now = time.monotonic()
-            fresh = now >= self._paused_until
-            until = now + retry_after
-            self._paused_until = max(self._paused_until, until)
-            self._next_slot = max(self._next_slot, self._paused_until)
+            fresh = now >= state.paused_until
+            state.paused_until = max(state.paused_until, now + retry_after)
+            state.next_slot = max(state.next_slot, state.paused_until)
             if fresh:
-                self.rate = max(self.rate * 0.5, MIN_RATE)
-                self._successes = 0
-        if fresh and self._on_pause is not None:
-            self._on_pause(retry_after)
+                state.rate = max(state.rate * 0.5, MIN_RATE)
+                state.successes = 0
+        if fresh and self.on_pause is not None:
+            self.on_pause(retry_after)
 
     def succeeded(self) -> None:
         """Every 50 clean answers the rate climbs 10 % back towards the configured one."""
-        if self.rate >= self.configured_rate:
+        state = self._state
+        if state.rate >= self.configured_rate:
             return
         with self._lock:
-            self._successes += 1
-            if self._successes >= 50:
-                self._successes = 0
-                self.rate = min(self.rate * 1.1, self.configured_rate)
+            state.successes += 1
+            if state.successes >= 50:
+                state.successes = 0
+                state.rate = min(state.rate * 1.1, self.configured_rate)
 
 
 class CircuitBreaker:
@@ -291,9 +358,9 @@ class NotionAPI:
             concurrency,
             self.breaker,
         )
-        # trust_env off: proxies from the environment are handled by inner_transport, so
-        # that no request can bypass the pacing and the counting.
-        self._http = httpx.Client(transport=transport, trust_env=False)
+        # Proxies from the environment are handled by inner_transport, so that no
+        # request can bypass the pacing and the counting.
+        self._http = DirectClient(transport)
         self._client = Client(
             client=self._http,
             auth=token,

@@ -61,7 +61,7 @@ class Number(c.Type[float]):
 class Count(c.Type[int]):
     """A whole number within bounds."""
 
-    def __init__(self, default: int, minimum: int, maximum: int) -> None:
+    def __init__(self, default: int | None, minimum: int, maximum: int) -> None:
         super().__init__(int, default=default)
         self.minimum, self.maximum = minimum, maximum
 
@@ -141,6 +141,8 @@ OPTION_HELP = {
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
     "download_external": "also download external (non-Notion) images and files",
     "max_asset_size": "largest file downloaded, in MiB; bigger files are left out with a warning",
+    "processes": "worker processes that fetch big syncs when `rate_limit` allows more than one "
+    "core can send (a local mirror); unset: one per core (at most 4), 0: none",
     "demo": "serve the bundled demo workspace from the in-process emulator (no token needed)",
     "page": "a Notion page id or URL: the page and all its child pages",
     "database": "a Notion database id or URL: an index page and one page per entry",
@@ -174,6 +176,7 @@ class NotionSyncConfig(base.Config):
     comments = c.Type(bool, default=False)
     download_external = c.Type(bool, default=False)
     max_asset_size = Number(default=50, minimum=0.000001, maximum=10_000)
+    processes = c.Optional(Count(default=None, minimum=0, maximum=64))
     demo = c.Type(bool, default=False)
 
 

@@ -6,6 +6,8 @@ can quote the request to Notion support. Messages never contain the token.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NotionSyncError(Exception):
     """Base of every error the plugin reports instead of a traceback."""
@@ -16,6 +18,20 @@ class NotionSyncError(Exception):
         super().__init__(message)
         self.code = code
         self.request_id = request_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuilt as it is, whatever the subclass's constructor: worker processes hand
+        their errors back to the build."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    kind: type[NotionSyncError], args: tuple[Any, ...], state: dict[str, Any]
+) -> NotionSyncError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(NotionSyncError):

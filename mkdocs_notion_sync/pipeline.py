@@ -7,9 +7,9 @@ exactly what a build would publish.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,11 +20,14 @@ from .assets import SITE_FOLDER, AssetStore
 from .cache import Cache
 from .client import NotionAPI, Pacer
 from .errors import ConfigError
+from .fetch import is_fresh
 from .links import SiteLinks, assign_paths
 from .publish import EmbedRequest, NavItem, Publisher, csv_path
 from .report import ProgressLog, SyncReport, terminal_progress
-from .sync import Sync, SyncOptions, is_fresh, minute_window_start
+from .staging import StagedPage, Staging
+from .sync import Sync, SyncOptions, minute_window_start
 from .tree import Page, Source, SyncedTree
+from .workers import MIN_RENDER, Rendered, RenderJob, WorkerPool, WorkerSpec, process_count
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.pipeline")
 
@@ -49,62 +52,8 @@ class Settings:
     download_external: bool = False
     max_asset_size: float = 50.0
     """MiB."""
-
-
-@dataclass(frozen=True)
-class StagedPage:
-    """A rendered page, written under cache_dir/site: MkDocs (and Material's blog, which
-    opens posts by path) read it from there, and memory holds none of it."""
-
-    path: str
-    file: Path
-    page_id: str
-    notion_url: str
-
-
-class Staging:
-    """The folder of rendered pages; unchanged pages keep their mtime (for `--dirty`)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-        self.written: set[Path] = set()
-
-    def _target(self, relative: str) -> Path:
-        target = (self.root / relative).resolve()
-        if self.root not in target.parents:
-            raise ConfigError(f"refusing to write {relative!r} outside {self.root}")
-        return target
-
-    def has(self, relative: str) -> bool:
-        return self._target(relative).is_file()
-
-    def put(self, relative: str, text: str | None) -> Path:
-        """Write the page, or (text None) keep the copy a previous build staged."""
-        if text is None:
-            target = self._target(relative)
-            self.written.add(target)
-            return target
-        return self.write(relative, text)
-
-    def write(self, relative: str, text: str) -> Path:
-        target = self._target(relative)
-        self.written.add(target)
-        data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.part")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        return target
-
-    def prune(self) -> None:
-        """Pages deleted in Notion disappear from the staging folder too."""
-        if not self.root.is_dir():
-            return
-        for path in self.root.rglob("*"):
-            if path.is_file() and path not in self.written:
-                path.unlink(missing_ok=True)
+    processes: int | None = None
+    """Worker processes for big fetches; None decides from the rate limit (workers.py)."""
 
 
 @dataclass
@@ -165,8 +114,13 @@ class Pipeline:
         self.synced_ids: set[str] = set()
         self.links: SiteLinks | None = None
         """Where each synced page is on the site, after the last run (for hand-written pages)."""
-        self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
+        self.processes = process_count(
+            settings.processes, settings.rate_limit, settings.concurrency
+        )
+        self.pacer = Pacer(settings.rate_limit, _rate_limit_notice, shared=self.processes > 0)
         """Shared by every build and the serve poller: one budget, as Notion counts it."""
+        self.worker_processes = 0
+        """Worker processes the last run started (0: it fetched on threads only)."""
         self.blog_authors: Callable[[Page], set[str]] | None = None
         """Author ids Material's blog knows (its .authors.yml), set by the plugin."""
 
@@ -189,6 +143,12 @@ class Pipeline:
         self.report = SyncReport()
         terminal = None if self.progress else terminal_progress()
         progress = self.progress or (terminal[0] if terminal else ProgressLog())
+        spec = self._worker_spec()
+        workers = (
+            WorkerPool(spec, api.metrics, self.warn, self.pacer.on_pause)
+            if spec is not None and api is not None
+            else None
+        )
         try:
             sync = Sync(
                 api,
@@ -200,6 +160,7 @@ class Pipeline:
                     concurrency=settings.concurrency,
                     warn=self.warn,
                     comments=settings.comments,
+                    workers=workers,
                 ),
                 progress=progress,
             )
@@ -215,11 +176,11 @@ class Pipeline:
                 blog_authors=self.blog_authors,
             )
             staging = Staging(settings.cache_dir / "site")
+            files = self._stage_documents(publisher, staging, assets, workers)
             documents = [
-                StagedPage(
-                    doc.path, staging.put(doc.path, doc.markdown), doc.page_id, doc.notion_url
-                )
-                for doc in publisher.documents(staging.has)
+                StagedPage(page.path, files[page.id], page.id, page.url)
+                for page in tree.pages()
+                if page.id in files
             ]
             extra = {
                 csv_path(page): staging.write(csv_path(page), publisher.csv_for(page))
@@ -247,6 +208,9 @@ class Pipeline:
         finally:
             if terminal:
                 terminal[1]()
+            if workers is not None:
+                self.worker_processes = workers.spec.processes if workers.started else 0
+                workers.close()
             assets.close()
             self.report.assets_downloaded = assets.stats.downloaded
             self.report.assets_bytes = assets.stats.bytes
@@ -260,6 +224,74 @@ class Pipeline:
                 self.report.requests_by_status = dict(metrics.by_status)
                 api.close()
             self.report.duration_seconds = time.monotonic() - started
+
+    def _stage_documents(
+        self,
+        publisher: Publisher,
+        staging: Staging,
+        assets: AssetStore,
+        workers: WorkerPool | None,
+    ) -> dict[str, Path]:
+        """Renders every page that changed into the staging folder (page id -> file).
+        With worker processes running, each renders a share while this one renders its
+        own: rendering is CPU-bound and pure Python."""
+        planned = publisher.plan(staging.has)
+        fresh = [(page.id, key) for page, key, reuse in planned if not reuse]
+        shares: list[Future[Rendered]] = []
+        mine = {page_id for page_id, _ in fresh}
+        if workers is not None and workers.started and len(fresh) >= MIN_RENDER:
+            count = workers.spec.processes + 1
+            job = RenderJob(
+                tree=publisher.tree,
+                edit_link=self.settings.edit_link,
+                blog_authors=self.blog_authors,
+                assets=assets.settled(),
+                max_asset_bytes=assets.max_bytes,
+                download_external=assets.download_external,
+                offline=assets.offline,
+                timeout=self.settings.timeout,
+            )
+            # Every count-th page stays here; the workers share out the rest.
+            shares = workers.render(
+                job, [pair for index, pair in enumerate(fresh) if index % count], count - 1
+            )
+            mine = {page_id for page_id, _ in fresh[::count]}
+        files: dict[str, Path] = {}
+        for page, key, reuse in planned:
+            if reuse:
+                files[page.id] = staging.put(page.path, None)
+            elif page.id in mine:
+                markdown = publisher.render_document(page, key).markdown
+                files[page.id] = staging.put(page.path, markdown)
+        paths = {page.id: page.path for page, _, _ in planned}
+        for share in shares:
+            rendered = share.result()
+            for page_id, markdown in rendered.markdown.items():
+                files[page_id] = staging.put(paths[page_id], markdown)
+            self.cache.put_many("render", rendered.records)
+            for message in rendered.warnings:
+                self.warn(message)
+            assets.used.update(rendered.used)
+            assets.failures.extend(rendered.failures)
+            assets.stats.downloaded += rendered.downloaded
+            assets.stats.bytes += rendered.downloaded_bytes
+        return files
+
+    def _worker_spec(self) -> WorkerSpec | None:
+        settings = self.settings
+        if not self.processes or settings.offline or not settings.token:
+            return None
+        return WorkerSpec(
+            processes=self.processes,
+            cache_dir=settings.cache_dir,
+            api_url=settings.api_url,
+            token=settings.token,
+            pacer=self.pacer,
+            max_retries=settings.max_retries,
+            timeout=settings.timeout,
+            retry_base_delay=settings.retry_base_delay,
+            comments=settings.comments,
+        )
 
     def poll(self) -> bool:
         """True when a synced page was edited since the last sync: one search request."""
@@ -284,12 +316,16 @@ class Pipeline:
             api.close()
 
 
-def blog_authors_in(docs_dir: Path) -> Callable[[Page], set[str]]:
+@dataclass(frozen=True)
+class BlogAuthors:
     """Author ids Material's blog knows, from `<blog>/.authors.yml` in docs_dir: the blog
-    plugin rejects posts naming authors it does not know, so only these are written."""
+    plugin rejects posts naming authors it does not know, so only these are written.
+    A class rather than a closure, so worker processes that render posts can have it."""
 
-    def known(entry: Page) -> set[str]:
-        path = docs_dir / entry.source.dest / ".authors.yml"
+    docs_dir: Path
+
+    def __call__(self, entry: Page) -> set[str]:
+        path = self.docs_dir / entry.source.dest / ".authors.yml"
         if not path.is_file():
             return set()
         try:
@@ -298,8 +334,6 @@ def blog_authors_in(docs_dir: Path) -> Callable[[Page], set[str]]:
             return set()
         authors = data.get("authors") if isinstance(data, dict) else None
         return set(authors) if isinstance(authors, dict) else set()
-
-    return known
 
 
 def settings_from(options: Any, cache_dir: Path, token: str | None) -> Settings:
@@ -332,4 +366,5 @@ def settings_from(options: Any, cache_dir: Path, token: str | None) -> Settings:
         comments=options.comments,
         download_external=options.download_external,
         max_asset_size=options.max_asset_size,
+        processes=options.processes,
     )

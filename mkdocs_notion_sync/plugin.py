@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from .config import NotionSyncConfig, apply_env_overrides, resolve_token
 from .embeds import fill_embeds, find_embeds, rewrite_notion_links
 from .errors import NotionSyncError
-from .pipeline import Pipeline, SyncOutcome, blog_authors_in, settings_from
+from .pipeline import BlogAuthors, Pipeline, SyncOutcome, settings_from
 from .publish import NavItem, awesome_nav_files, literate_nav_files
 from .watch import ChangePoller
 
@@ -70,7 +70,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.pipeline.close()
             self.pipeline = Pipeline(settings, warn=_warn)
         self.pipeline.settings = settings
-        self.pipeline.blog_authors = blog_authors_in(docs_dir)
+        self.pipeline.blog_authors = BlogAuthors(docs_dir)
         self.outcome = None
         return None
 

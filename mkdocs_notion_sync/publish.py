@@ -104,6 +104,9 @@ YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's dumper when PyYAML has it: front matter is a tenth of the render time."""
 
 
+RenderRecord = tuple[str, list[str], list[str]]
+"""(render key, warnings, stored file names) of a rendered page, in the render cache."""
+
 RENDER_FORMAT = 1
 """Bump when the Markdown the publisher writes changes, so cached renders are redone."""
 
@@ -169,19 +172,40 @@ class Publisher:
         """Every page's Markdown; a page whose inputs are as when it was last rendered
         (and whose staged copy exists) is not rendered again. Pages that warned are
         always rendered again, so `--strict` judges every build alike."""
+        for page, key, reuse in self.plan(staged):
+            if reuse:
+                yield Document(page.path, None, page.id, page.url)
+            else:
+                yield self.render_document(page, key)
+
+    def plan(self, staged: Callable[[str], bool]) -> list[tuple[Page, str | None, bool]]:
+        """(page, render key, whether the staged copy can stay) for every page."""
+        planned: list[tuple[Page, str | None, bool]] = []
         for page in self.tree.pages():
             if page.kind == "database" and page.source.blog and page.parent is None:
                 continue  # Material's blog plugin owns the blog's index page
             key = self._render_key(page)
             stored = self.cache.get_json("render", page.id) if key else None
-            if key and stored and self._reusable(stored, key) and staged(page.path):
+            reuse = bool(key and stored and self._reusable(stored, key) and staged(page.path))
+            if reuse and stored is not None:
                 self.assets.used.update(stored[2])
-                yield Document(page.path, None, page.id, page.url)
-                continue
-            markdown, ctx = self._render(page)
-            if key:
-                self.cache.put_json("render", page.id, (key, ctx.warnings, ctx.asset_names))
-            yield Document(page.path, markdown, page.id, page.url)
+            planned.append((page, key, reuse))
+        return planned
+
+    def render_document(self, page: Page, key: str | None) -> Document:
+        document, record = self.render_unrecorded(page, key)
+        if record is not None:
+            self.cache.put_json("render", page.id, record)
+        return document
+
+    def render_unrecorded(
+        self, page: Page, key: str | None
+    ) -> tuple[Document, RenderRecord | None]:
+        """The page's Markdown and what the render cache should remember of it, for a
+        worker process to hand back: the build writes all of them in one transaction."""
+        markdown, ctx = self._render(page)
+        record = (key, ctx.warnings, ctx.asset_names) if key else None
+        return Document(page.path, markdown, page.id, page.url), record
 
     def _reusable(self, stored: Any, key: str) -> bool:
         """Same inputs, no warnings last time (a failed download may work now), and

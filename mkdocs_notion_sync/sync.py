@@ -15,24 +15,22 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from .assets import AssetStore, files_in
+from .assets import AssetStore
 from .cache import Cache, CachedPage, PageOutline
 from .client import NotionAPI
 from .errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
-from .tree import Page, PageKind, Source, SyncedTree, iter_blocks, title_of
+from .fetch import PageFetcher, outline_of
+from .tree import Page, PageKind, Source, SyncedTree, title_of
+from .workers import MIN_PAGES, WorkerPool
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
 
-MAX_DEPTH = 64
-"""Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
-CONTAINER_TYPES = frozenset({"child_page", "child_database"})
 PREFETCH_LIMIT = 5_000
 """Page objects a cold build lists through search (50 requests) before asking per page."""
-LONG_PROPERTIES = frozenset({"title", "rich_text", "relation", "people"})
 
 
 ISO = "%Y-%m-%dT%H:%M:%S.000Z"
@@ -43,20 +41,6 @@ def minute_window_start(iso: str) -> str:
     previous sync (minute precision) still count as new."""
     moment = datetime.strptime(iso[:16], "%Y-%m-%dT%H:%M").replace(tzinfo=timezone.utc)
     return (moment - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def minute_over(last_edited: str, fetched_at: str) -> bool:
-    """True when the copy was fetched after the minute of its last edit ended, so no
-    later edit can hide behind the same minute-precision timestamp."""
-    return bool(last_edited) and fetched_at[:16] > last_edited[:16]
-
-
-def is_fresh(cached: CachedPage | PageOutline, obj: dict[str, Any]) -> bool:
-    """The cached copy shows the page as it is now: same edit time, and that minute
-    was over when we fetched it."""
-    return cached.last_edited_time == str(obj.get("last_edited_time", "")) and minute_over(
-        cached.last_edited_time, cached.fetched_at
-    )
 
 
 Progress = Callable[[int, int], None]
@@ -71,6 +55,9 @@ class SyncOptions:
     warn: Callable[[str], None] = field(
         default=lambda message: log.warning("notion-sync: %s", message)
     )
+    workers: WorkerPool | None = None
+    """Worker processes for big fetches, started only if the sync finds many pages to
+    fetch (workers.py); None fetches on threads only."""
 
 
 class Sync:
@@ -112,6 +99,11 @@ class Sync:
         self._unverified: set[str] = set()
         """Pages served from the cache because Notion failed: checked again next time."""
         self._verified_embeds: set[str] = set()
+        self._fetcher = (
+            PageFetcher(api, cache, comments=options.comments, warn=options.warn)
+            if api is not None
+            else None
+        )
 
     # -- the walk ---------------------------------------------------------------
 
@@ -151,6 +143,12 @@ class Sync:
         return SyncedTree(
             roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
         )
+
+    def _start_workers(self) -> None:
+        """Called once many pages are known to need fetching (a cold build, or many
+        edits): only then do worker processes pay for their start."""
+        if self.options.workers is not None:
+            self.options.workers.start()
 
     def _users(self) -> dict[str, dict[str, Any]]:
         """Workspace members by id, so people and authors show names: partial user
@@ -192,11 +190,15 @@ class Sync:
         if not isinstance(last_sync, str) or not isinstance(validated, list):
             for obj in itertools.islice(self.api.recently_edited(""), PREFETCH_LIMIT):
                 self._objects[str(obj.get("id"))] = obj
+                if len(self._objects) == MIN_PAGES:
+                    self._start_workers()  # they start up while the listing goes on
             return
         since = minute_window_start(last_sync)
         self._changed = {str(obj["id"]): obj for obj in self.api.recently_edited(since)}
         self._objects.update(self._changed)
         self._validated = set(validated)
+        if len(self._changed) >= MIN_PAGES:
+            self._start_workers()
 
     def _root(self, source: Source) -> Page:
         if source.kind == "database":
@@ -346,60 +348,21 @@ class Sync:
                     f"page {page_id} is not in the cache; build once online (unset offline) first"
                 )
             return cached, True
-        assert self.api is not None
-        wants_comments = self.options.comments
         if (
             cached is not None
             and known_obj is None
             and self._changed is not None
             and page_id in self._validated
             and page_id not in self._changed
-            and (cached.has_comments or not wants_comments)
+            and (cached.has_comments or not self.options.comments)
         ):
             return cached, True
-        obj = known_obj or self._objects.get(page_id) or self.api.page(page_id)
-        if obj.get("in_trash") or obj.get("archived"):
-            trashed = CachedPage(obj=obj, blocks=[], fetched_at=self.api.server_now())
-            self.cache.put_page(trashed, outline_of(trashed))  # so errors can say "in the trash"
-            return outline_of(trashed), False
-        if (
-            cached is not None
-            and is_fresh(cached, obj)
-            and (cached.has_comments or not wants_comments)
-        ):
-            return replace(cached, obj=obj), True
-        fetched_at = self.api.server_now()
-        obj = self._complete_properties(obj)
-        blocks = self._block_tree(page_id, 0, frozenset())
-        comments = self.api.comments(page_id) if wants_comments else None
-        record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
-        outline = outline_of(record)
-        self.cache.put_page(record, outline)
-        return outline, False
-
-    def _complete_properties(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """A page object lists at most 25 references per property (relations, people,
-        long titles); the rest come from the page-property endpoint."""
-        assert self.api is not None
-        properties = obj.get("properties")
-        if not isinstance(properties, dict):
-            return obj
-        for prop in properties.values():
-            if not isinstance(prop, dict):
-                continue
-            kind = prop.get("type")
-            if not isinstance(kind, str):
-                continue
-            value = prop.get(kind)
-            truncated = prop.get("has_more") is True or (
-                kind in LONG_PROPERTIES and isinstance(value, list) and len(value) >= 25
-            )
-            if not truncated or not prop.get("id"):
-                continue
-            items = self.api.property_items(str(obj["id"]), str(prop["id"]))
-            prop[kind] = [item.get(kind) for item in items if isinstance(item, dict)]
-            prop["has_more"] = False
-        return obj
+        obj = known_obj or self._objects.get(page_id)
+        workers = self.options.workers
+        if workers is not None and workers.started:
+            return workers.load(page_id, obj, cached)
+        assert self._fetcher is not None
+        return self._fetcher.load(page_id, obj, cached)
 
     def _count(self, *, cached: bool) -> None:
         with self._lock:
@@ -407,37 +370,6 @@ class Sync:
                 self.cached += 1
             else:
                 self.fetched += 1
-
-    def _block_tree(
-        self, block_id: str, depth: int, synced_path: frozenset[str]
-    ) -> list[dict[str, Any]]:
-        """All blocks under `block_id`, children nested under `children`."""
-        assert self.api is not None
-        blocks = self.api.children(block_id)
-        for block in blocks:
-            kind = block.get("type")
-            if (
-                not block.get("has_children")
-                or not isinstance(kind, str)
-                or kind in CONTAINER_TYPES
-            ):
-                continue
-            if depth >= MAX_DEPTH:
-                self.options.warn(
-                    f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
-                )
-                continue
-            synced = (
-                (block.get("synced_block") or {}).get("synced_from")
-                if kind == "synced_block"
-                else None
-            )
-            origin = str(synced.get("block_id")) if isinstance(synced, dict) else None
-            if origin and origin in synced_path:
-                continue  # a synced block that contains itself
-            path = synced_path | {origin} if origin else synced_path
-            block["children"] = self._block_tree(str(block["id"]), depth + 1, path)
-        return blocks
 
     def _submit_assets(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
@@ -562,28 +494,8 @@ class Sync:
         return database, schemas, entries
 
 
-def outline_of(record: CachedPage) -> PageOutline:
-    return PageOutline(
-        obj=record.obj,
-        fetched_at=record.fetched_at,
-        children=_child_pages(record.blocks),
-        files=files_in(record.blocks),
-        has_comments=record.comments is not None,
-    )
-
-
 def _database_key(database_id: str, source: Source) -> str:
     return f"{database_id}|{source.filter!r}|{source.sorts!r}"
-
-
-def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(kind, id) of child pages and databases in the order Notion shows them, wherever
-    they sit (inside toggles and columns too)."""
-    return [
-        (str(block["type"]), str(block.get("id")))
-        for block in iter_blocks(blocks)
-        if block.get("type") in ("child_page", "child_database") and not block.get("in_trash")
-    ]
 
 
 def _columns(schemas: list[dict[str, Any]]) -> list[str]:

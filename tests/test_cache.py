@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs_notion_sync.cache import FORMAT, Cache, CachedPage
-from mkdocs_notion_sync.sync import outline_of
+from mkdocs_notion_sync.fetch import outline_of
 
 
 def _page(page_id: str = "p1") -> CachedPage:

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from mkdocs_notion_sync.assets import AssetStore, files_in, safe_extension
 from mkdocs_notion_sync.cache import Cache, CachedPage
+from mkdocs_notion_sync.fetch import _child_pages, outline_of
 from mkdocs_notion_sync.links import assign_paths
 from mkdocs_notion_sync.publish import Publisher
 from mkdocs_notion_sync.render.properties import plain_property, property_front_matter
-from mkdocs_notion_sync.sync import _child_pages, _columns, outline_of
+from mkdocs_notion_sync.sync import _columns
 from mkdocs_notion_sync.tree import Page, Source, SyncedTree, title_of
 
 KEYS = st.sampled_from(

@@ -1,0 +1,148 @@
+"""One page's content, from Notion into the cache.
+
+The same steps run on the sync's threads or, on big syncs against a fast API, in worker
+processes (workers.py). Either way the page goes straight to the cache on disk and only
+its small outline comes back, so block trees never sit in the sync's memory or cross
+between processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from .assets import files_in
+from .cache import Cache, CachedPage, PageOutline
+from .client import NotionAPI
+from .tree import iter_blocks
+
+MAX_DEPTH = 64
+"""Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
+CONTAINER_TYPES = frozenset({"child_page", "child_database"})
+LONG_PROPERTIES = frozenset({"title", "rich_text", "relation", "people"})
+
+
+def minute_over(last_edited: str, fetched_at: str) -> bool:
+    """True when the copy was fetched after the minute of its last edit ended, so no
+    later edit can hide behind the same minute-precision timestamp."""
+    return bool(last_edited) and fetched_at[:16] > last_edited[:16]
+
+
+def is_fresh(cached: CachedPage | PageOutline, obj: dict[str, Any]) -> bool:
+    """The cached copy shows the page as it is now: same edit time, and that minute
+    was over when we fetched it."""
+    return cached.last_edited_time == str(obj.get("last_edited_time", "")) and minute_over(
+        cached.last_edited_time, cached.fetched_at
+    )
+
+
+class PageFetcher:
+    """Brings one page's cache entry up to date."""
+
+    def __init__(
+        self, api: NotionAPI, cache: Cache, *, comments: bool, warn: Callable[[str], None]
+    ) -> None:
+        self.api = api
+        self.cache = cache
+        self.comments = comments
+        self.warn = warn
+
+    def load(
+        self, page_id: str, obj: dict[str, Any] | None, cached: PageOutline | None
+    ) -> tuple[PageOutline, bool]:
+        """The page's outline, and whether the cached copy served. `obj` is the page
+        object when search or a query already returned it; `cached` the stored outline."""
+        obj = obj or self.api.page(page_id)
+        if obj.get("in_trash") or obj.get("archived"):
+            trashed = CachedPage(obj=obj, blocks=[], fetched_at=self.api.server_now())
+            outline = outline_of(trashed)
+            self.cache.put_page(trashed, outline)  # so errors can say "in the trash"
+            return outline, False
+        if (
+            cached is not None
+            and is_fresh(cached, obj)
+            and (cached.has_comments or not self.comments)
+        ):
+            return replace(cached, obj=obj), True
+        fetched_at = self.api.server_now()
+        obj = self._complete_properties(obj)
+        blocks = self._block_tree(page_id, 0, frozenset())
+        comments = self.api.comments(page_id) if self.comments else None
+        record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
+        outline = outline_of(record)
+        self.cache.put_page(record, outline)
+        return outline, False
+
+    def _complete_properties(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """A page object lists at most 25 references per property (relations, people,
+        long titles); the rest come from the page-property endpoint."""
+        properties = obj.get("properties")
+        if not isinstance(properties, dict):
+            return obj
+        for prop in properties.values():
+            if not isinstance(prop, dict):
+                continue
+            kind = prop.get("type")
+            if not isinstance(kind, str):
+                continue
+            value = prop.get(kind)
+            truncated = prop.get("has_more") is True or (
+                kind in LONG_PROPERTIES and isinstance(value, list) and len(value) >= 25
+            )
+            if not truncated or not prop.get("id"):
+                continue
+            items = self.api.property_items(str(obj["id"]), str(prop["id"]))
+            prop[kind] = [item.get(kind) for item in items if isinstance(item, dict)]
+            prop["has_more"] = False
+        return obj
+
+    def _block_tree(
+        self, block_id: str, depth: int, synced_path: frozenset[str]
+    ) -> list[dict[str, Any]]:
+        """All blocks under `block_id`, children nested under `children`."""
+        blocks = self.api.children(block_id)
+        for block in blocks:
+            kind = block.get("type")
+            if (
+                not block.get("has_children")
+                or not isinstance(kind, str)
+                or kind in CONTAINER_TYPES
+            ):
+                continue
+            if depth >= MAX_DEPTH:
+                self.warn(
+                    f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
+                )
+                continue
+            synced = (
+                (block.get("synced_block") or {}).get("synced_from")
+                if kind == "synced_block"
+                else None
+            )
+            origin = str(synced.get("block_id")) if isinstance(synced, dict) else None
+            if origin and origin in synced_path:
+                continue  # a synced block that contains itself
+            path = synced_path | {origin} if origin else synced_path
+            block["children"] = self._block_tree(str(block["id"]), depth + 1, path)
+        return blocks
+
+
+def outline_of(record: CachedPage) -> PageOutline:
+    return PageOutline(
+        obj=record.obj,
+        fetched_at=record.fetched_at,
+        children=_child_pages(record.blocks),
+        files=files_in(record.blocks),
+        has_comments=record.comments is not None,
+    )
+
+
+def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(kind, id) of child pages and databases in the order Notion shows them, wherever
+    they sit (inside toggles and columns too)."""
+    return [
+        (str(block["type"]), str(block.get("id")))
+        for block in iter_blocks(blocks)
+        if block.get("type") in ("child_page", "child_database") and not block.get("in_trash")
+    ]

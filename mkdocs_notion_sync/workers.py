@@ -1,0 +1,309 @@
+"""Worker processes that fetch and render pages on big syncs against a fast API.
+
+Notion allows about 3 requests a second, which one thread keeps up with easily. Against
+an API that allows far more (a raised `rate_limit`, a local mirror) the sync is bound by
+one core instead: notion-client, httpx and JSON decoding cost most of a millisecond a
+request, and threads only take turns on that core. A big sync then fetches pages in
+worker processes, one per core: each opens its own client, pacing through the build's
+Pacer (shared memory, so the budget and any 429 pause stay global) and its own handle
+on the cache, writes pages straight into the cache and hands back only the small
+outline, the request counts and any warnings. Once the tree is known the same
+processes render a share of the pages each (the main process renders one too), writing
+the Markdown straight into the staging folder.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .assets import AssetError, AssetStore
+from .cache import Cache, PageOutline
+from .client import NotionAPI, Pacer, RequestMetrics
+from .errors import NotionSyncError
+from .fetch import PageFetcher
+from .publish import Publisher, RenderRecord
+from .tree import Page, SyncedTree
+
+MAX_PROCESSES = 4
+MIN_RATE = 100.0
+"""Requests a second below which one process keeps up (Notion's own limit is 3)."""
+MIN_PAGES = 200
+"""Pages to fetch below which starting processes (~0.3 s each) does not pay."""
+MIN_RENDER = 100
+"""Pages to render below which shipping the tree to the workers does not pay."""
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def process_count(configured: int | None, rate_limit: float, concurrency: int) -> int:
+    """The `processes` option: None picks one per core, at most MAX_PROCESSES and no
+    more than `concurrency` (each has one request in flight), when the rate allows
+    more than one process can send; 0 or 1 means none."""
+    if configured is None:
+        if rate_limit < MIN_RATE:
+            return 0
+        configured = min(usable_cores(), MAX_PROCESSES)
+    count = min(configured, concurrency)
+    return count if count > 1 else 0
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to open its own client and cache."""
+
+    processes: int
+    cache_dir: Path
+    api_url: str
+    token: str = field(repr=False)
+    pacer: Pacer
+    max_retries: int
+    timeout: float
+    retry_base_delay: float
+    comments: bool
+
+
+@dataclass
+class Fetched:
+    """A worker's answer for one page."""
+
+    outline: PageOutline | None
+    from_cache: bool
+    error: NotionSyncError | None
+    metrics: RequestMetrics
+    warnings: list[str]
+    pauses: list[float]
+
+
+@dataclass
+class RenderJob:
+    """What a worker needs to render pages like the main process would."""
+
+    tree: SyncedTree
+    edit_link: bool
+    blog_authors: Callable[[Page], set[str]] | None
+    assets: dict[str, str | AssetError | None]
+    """Every download the build made (AssetStore.settled): not fetched again."""
+    max_asset_bytes: int
+    download_external: bool
+    offline: bool
+    timeout: float
+
+
+@dataclass
+class Rendered:
+    """A worker's answer for its share of pages."""
+
+    markdown: dict[str, str]
+    """Page id -> Markdown; the build writes the files (one writer is faster)."""
+    records: dict[str, RenderRecord]
+    """Page id -> what the render cache remembers; the build writes them at once."""
+    warnings: list[str]
+    used: set[str]
+    failures: list[str]
+    downloaded: int
+    downloaded_bytes: int
+
+
+@dataclass
+class _Renderer:
+    token: str
+    publisher: Publisher
+    assets: AssetStore
+    pages: dict[str, Page]
+
+
+@dataclass
+class _Worker:
+    fetcher: PageFetcher
+    warnings: list[str] = field(default_factory=list)
+    pauses: list[float] = field(default_factory=list)
+    renderer: _Renderer | None = None
+
+
+_worker: _Worker | None = None
+
+
+def _start(spec: WorkerSpec) -> None:
+    global _worker
+    api = NotionAPI(
+        token=spec.token,
+        api_url=spec.api_url,
+        concurrency=1,
+        rate_limit=spec.pacer.configured_rate,
+        max_retries=spec.max_retries,
+        timeout=spec.timeout,
+        retry_base_delay=spec.retry_base_delay,
+        pacer=spec.pacer,
+    )
+    warnings: list[str] = []
+    fetcher = PageFetcher(api, Cache(spec.cache_dir), comments=spec.comments, warn=warnings.append)
+    _worker = _Worker(fetcher, warnings)
+    spec.pacer.on_pause = _worker.pauses.append
+
+
+def _ready() -> None:
+    """Nothing: a first task, so the processes start before the first page is due."""
+
+
+def _load(page_id: str, obj: dict[str, Any] | None, cached: PageOutline | None) -> Fetched:
+    worker = _worker
+    assert worker is not None, "worker process not started"
+    outline: PageOutline | None = None
+    from_cache = False
+    error: NotionSyncError | None = None
+    try:
+        outline, from_cache = worker.fetcher.load(page_id, obj, cached)
+    except NotionSyncError as failure:
+        error = failure
+    fetched = Fetched(
+        outline,
+        from_cache,
+        error,
+        worker.fetcher.api.metrics.take(),
+        list(worker.warnings),
+        list(worker.pauses),
+    )
+    worker.warnings.clear()
+    worker.pauses.clear()
+    return fetched
+
+
+def _renderer(worker: _Worker, token: str, job_bytes: bytes) -> _Renderer:
+    """The job's publisher, set up once per build in each worker."""
+    if worker.renderer is not None and worker.renderer.token == token:
+        return worker.renderer
+    job: RenderJob = pickle.loads(job_bytes)
+    cache = worker.fetcher.cache
+    assets = AssetStore(
+        cache,
+        concurrency=2,
+        max_bytes=job.max_asset_bytes,
+        download_external=job.download_external,
+        timeout=job.timeout,
+        offline=job.offline,
+    )
+    assets.preload(job.assets)
+    publisher = Publisher(
+        job.tree,
+        cache,
+        assets,
+        worker.warnings.append,
+        edit_link=job.edit_link,
+        blog_authors=job.blog_authors,
+    )
+    pages = {page.id: page for page in job.tree.pages()}
+    worker.renderer = _Renderer(token, publisher, assets, pages)
+    return worker.renderer
+
+
+def _render(token: str, job_bytes: bytes, share: list[tuple[str, str | None]]) -> Rendered:
+    worker = _worker
+    assert worker is not None, "worker process not started"
+    renderer = _renderer(worker, token, job_bytes)
+    assets = renderer.assets
+    before = (assets.stats.downloaded, assets.stats.bytes)
+    markdown: dict[str, str] = {}
+    records: dict[str, RenderRecord] = {}
+    for page_id, key in share:
+        document, record = renderer.publisher.render_unrecorded(renderer.pages[page_id], key)
+        markdown[page_id] = document.markdown or ""
+        if record is not None:
+            records[page_id] = record
+    rendered = Rendered(
+        markdown,
+        records,
+        list(worker.warnings),
+        set(assets.used),
+        list(assets.failures),
+        assets.stats.downloaded - before[0],
+        assets.stats.bytes - before[1],
+    )
+    worker.warnings.clear()
+    assets.used.clear()
+    assets.failures.clear()
+    return rendered
+
+
+class WorkerPool:
+    """PageFetcher.load and page rendering in worker processes, which start only when
+    the sync finds enough pages to fetch (`start`); called from the build's threads."""
+
+    def __init__(
+        self,
+        spec: WorkerSpec,
+        metrics: RequestMetrics,
+        warn: Callable[[str], None],
+        on_pause: Callable[[float], None] | None,
+    ) -> None:
+        self.spec = spec
+        self._metrics = metrics
+        self._warn = warn
+        self._on_pause = on_pause
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def start(self) -> None:
+        if self._pool is not None:
+            return
+        # spawn, not fork: the build has threads (downloads, mkdocs serve), and a fork
+        # copies their held locks but not the threads that would release them.
+        self._pool = ProcessPoolExecutor(
+            self.spec.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(self.spec,),
+        )
+        for _ in range(self.spec.processes):
+            self._pool.submit(_ready)  # each submit starts a process, now rather than later
+
+    def _running(self) -> ProcessPoolExecutor:
+        assert self._pool is not None, "WorkerPool.start() first"
+        return self._pool
+
+    def load(
+        self, page_id: str, obj: dict[str, Any] | None, cached: PageOutline | None
+    ) -> tuple[PageOutline, bool]:
+        fetched = self._running().submit(_load, page_id, obj, cached).result()
+        self._metrics.merge(fetched.metrics)
+        for message in fetched.warnings:
+            self._warn(message)
+        if self._on_pause is not None:
+            for seconds in fetched.pauses:
+                self._on_pause(seconds)
+        if fetched.error is not None:
+            raise fetched.error
+        assert fetched.outline is not None
+        return fetched.outline, fetched.from_cache
+
+    def render(
+        self, job: RenderJob, pages: list[tuple[str, str | None]], shares: int
+    ) -> list[Future[Rendered]]:
+        """Starts rendering `pages` ((id, render key) pairs) in `shares` parts; the
+        tree is pickled once and unpickled once per worker."""
+        token = uuid.uuid4().hex
+        job_bytes = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        return [
+            self._running().submit(_render, token, job_bytes, pages[index::shares])
+            for index in range(shares)
+        ]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
