@@ -131,24 +131,30 @@ class Pacer:
     """A token bucket shared by every thread, a pause that a 429 imposes on all of them,
     and a rate that drops after repeated 429s and climbs back slowly.
 
-    `shared` puts the numbers in shared memory behind a process lock, so the worker
+    `share()` moves the numbers into shared memory behind a process lock, so the worker
     processes of a big sync (see workers.py) draw from the same budget and honour the
     same pause; time.monotonic is one clock for every process on the machine."""
 
-    def __init__(
-        self, rate: float, on_pause: Callable[[float], None] | None = None, *, shared: bool = False
-    ) -> None:
+    def __init__(self, rate: float, on_pause: Callable[[float], None] | None = None) -> None:
         self.configured_rate = rate
         self.on_pause = on_pause
-        self.shared = shared
-        self._lock: Any
-        if shared:
+        self.shared = False
+        self._state: Any = _PacerState(rate, 0.0, 0.0, 0.0)
+        self._lock: Any = threading.Lock()
+
+    def share(self) -> None:
+        """From now on in shared memory, for worker processes: only once they are about
+        to start, because a process lock also starts multiprocessing's tracker process."""
+        with self._lock:
+            if self.shared:
+                return
             context = multiprocessing.get_context("spawn")
-            self._state: Any = context.RawValue(_PacerState, rate, 0.0, 0.0, 0.0)
+            old = self._state
+            self._state = context.RawValue(
+                _PacerState, old.rate, old.next_slot, old.paused_until, old.successes
+            )
             self._lock = context.Lock()
-        else:
-            self._state = _PacerState(rate, 0.0, 0.0, 0.0)
-            self._lock = threading.Lock()
+            self.shared = True
 
     def __getstate__(self) -> dict[str, Any]:
         """What a worker process inherits: the shared numbers and lock, not the callback."""

@@ -80,5 +80,9 @@ class UnreachableError(NotionSyncError):
     """The API could not be reached, or kept failing until the circuit breaker opened."""
 
 
+class WorkerFailed(NotionSyncError):
+    """A worker process of a big sync died (killed, out of memory, or never started)."""
+
+
 class OfflineMiss(NotionSyncError):
     """An offline build needs something the cache does not hold."""

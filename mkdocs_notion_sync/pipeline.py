@@ -117,7 +117,7 @@ class Pipeline:
         self.processes = process_count(
             settings.processes, settings.rate_limit, settings.concurrency
         )
-        self.pacer = Pacer(settings.rate_limit, _rate_limit_notice, shared=self.processes > 0)
+        self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
         """Shared by every build and the serve poller: one budget, as Notion counts it."""
         self.worker_processes = 0
         """Worker processes the last run started (0: it fetched on threads only)."""
@@ -243,6 +243,7 @@ class Pipeline:
             count = workers.spec.processes + 1
             job = RenderJob(
                 tree=publisher.tree,
+                staging_root=staging.root,
                 edit_link=self.settings.edit_link,
                 blog_authors=self.blog_authors,
                 assets=assets.settled(),
@@ -263,11 +264,9 @@ class Pipeline:
             elif page.id in mine:
                 markdown = publisher.render_document(page, key).markdown
                 files[page.id] = staging.put(page.path, markdown)
-        paths = {page.id: page.path for page, _, _ in planned}
-        for share in shares:
-            rendered = share.result()
-            for page_id, markdown in rendered.markdown.items():
-                files[page_id] = staging.put(paths[page_id], markdown)
+        for rendered in WorkerPool.rendered(shares):
+            files.update(rendered.files)
+            staging.written.update(rendered.files.values())
             self.cache.put_many("render", rendered.records)
             for message in rendered.warnings:
                 self.warn(message)

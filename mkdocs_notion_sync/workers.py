@@ -9,7 +9,7 @@ Pacer (shared memory, so the budget and any 429 pause stay global) and its own h
 on the cache, writes pages straight into the cache and hands back only the small
 outline, the request counts and any warnings. Once the tree is known the same
 processes render a share of the pages each (the main process renders one too), writing
-the Markdown straight into the staging folder.
+the Markdown straight into the staging folder, so no page body travels back.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import multiprocessing
 import os
 import pickle
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,10 @@ from typing import Any
 from .assets import AssetError, AssetStore
 from .cache import Cache, PageOutline
 from .client import NotionAPI, Pacer, RequestMetrics
-from .errors import NotionSyncError
+from .errors import NotionSyncError, WorkerFailed
 from .fetch import PageFetcher
 from .publish import Publisher, RenderRecord
+from .staging import Staging
 from .tree import Page, SyncedTree
 
 MAX_PROCESSES = 4
@@ -92,6 +94,7 @@ class RenderJob:
     """What a worker needs to render pages like the main process would."""
 
     tree: SyncedTree
+    staging_root: Path
     edit_link: bool
     blog_authors: Callable[[Page], set[str]] | None
     assets: dict[str, str | AssetError | None]
@@ -106,8 +109,8 @@ class RenderJob:
 class Rendered:
     """A worker's answer for its share of pages."""
 
-    markdown: dict[str, str]
-    """Page id -> Markdown; the build writes the files (one writer is faster)."""
+    files: dict[str, Path]
+    """Page id -> the staged file the worker wrote (Markdown never travels back)."""
     records: dict[str, RenderRecord]
     """Page id -> what the render cache remembers; the build writes them at once."""
     warnings: list[str]
@@ -123,6 +126,7 @@ class _Renderer:
     publisher: Publisher
     assets: AssetStore
     pages: dict[str, Page]
+    staging: Staging
 
 
 @dataclass
@@ -205,7 +209,7 @@ def _renderer(worker: _Worker, token: str, job_bytes: bytes) -> _Renderer:
         blog_authors=job.blog_authors,
     )
     pages = {page.id: page for page in job.tree.pages()}
-    worker.renderer = _Renderer(token, publisher, assets, pages)
+    worker.renderer = _Renderer(token, publisher, assets, pages, Staging(job.staging_root))
     return worker.renderer
 
 
@@ -215,15 +219,16 @@ def _render(token: str, job_bytes: bytes, share: list[tuple[str, str | None]]) -
     renderer = _renderer(worker, token, job_bytes)
     assets = renderer.assets
     before = (assets.stats.downloaded, assets.stats.bytes)
-    markdown: dict[str, str] = {}
+    files: dict[str, Path] = {}
     records: dict[str, RenderRecord] = {}
     for page_id, key in share:
-        document, record = renderer.publisher.render_unrecorded(renderer.pages[page_id], key)
-        markdown[page_id] = document.markdown or ""
+        page = renderer.pages[page_id]
+        document, record = renderer.publisher.render_unrecorded(page, key)
+        files[page_id] = renderer.staging.put(page.path, document.markdown)
         if record is not None:
             records[page_id] = record
     rendered = Rendered(
-        markdown,
+        files,
         records,
         list(worker.warnings),
         set(assets.used),
@@ -261,6 +266,7 @@ class WorkerPool:
     def start(self) -> None:
         if self._pool is not None:
             return
+        self.spec.pacer.share()
         # spawn, not fork: the build has threads (downloads, mkdocs serve), and a fork
         # copies their held locks but not the threads that would release them.
         self._pool = ProcessPoolExecutor(
@@ -279,7 +285,7 @@ class WorkerPool:
     def load(
         self, page_id: str, obj: dict[str, Any] | None, cached: PageOutline | None
     ) -> tuple[PageOutline, bool]:
-        fetched = self._running().submit(_load, page_id, obj, cached).result()
+        fetched = _outcome(self._running().submit(_load, page_id, obj, cached))
         self._metrics.merge(fetched.metrics)
         for message in fetched.warnings:
             self._warn(message)
@@ -303,7 +309,23 @@ class WorkerPool:
             for index in range(shares)
         ]
 
+    @staticmethod
+    def rendered(shares: list[Future[Rendered]]) -> Iterator[Rendered]:
+        for share in shares:
+            yield _outcome(share)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _outcome(future: Future[Any]) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerFailed(
+            "a worker process stopped unexpectedly (killed, or out of memory); set "
+            "`processes: 0` to fetch in one process. Scripts that run MkDocs themselves "
+            'need `if __name__ == "__main__":` for worker processes'
+        ) from None

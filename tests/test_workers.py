@@ -3,7 +3,11 @@ counts and the errors are the same as on threads, and the pacing stays global.""
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +15,7 @@ import pytest
 
 from mkdocs_notion_sync.client import Pacer, RequestMetrics
 from mkdocs_notion_sync.emulator import Emulator, Workspace
-from mkdocs_notion_sync.errors import NotionSyncError, NotSharedError
+from mkdocs_notion_sync.errors import NotionSyncError, NotSharedError, WorkerFailed
 from mkdocs_notion_sync.pipeline import Pipeline, Settings
 from mkdocs_notion_sync.tree import Source
 from mkdocs_notion_sync.workers import MIN_PAGES, process_count
@@ -161,7 +165,10 @@ def test_request_counts_taken_from_a_worker_add_up() -> None:
 def test_only_a_shared_pacer_goes_to_another_process() -> None:
     with pytest.raises(TypeError, match="shared"):
         pickle.dumps(Pacer(10.0))
-    shared = Pacer(10.0, print, shared=True)
+    shared = Pacer(10.0, print)
+    shared.rate_limited(0.0)  # halves the rate: the shared copy starts from here
+    shared.share()
+    assert shared.rate == 5.0
     handed_over = shared.__getstate__()  # what process spawning pickles
     assert handed_over["on_pause"] is None  # the build's callback stays in the build
     assert handed_over["_state"] is shared._state
@@ -173,3 +180,48 @@ def test_processes_start_only_when_the_rate_outruns_one_core() -> None:
     assert process_count(0, 1000.0, 8) == 0
     assert process_count(3, 1.0, 8) == 3  # asked for explicitly
     assert 0 <= process_count(None, 1000.0, 8) <= 4
+
+
+def _spawned_children() -> list[int]:
+    """Worker processes of this test process (not multiprocessing's tracker)."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                found.append(int(pid))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_a_killed_worker_fails_the_build_with_one_line_and_keeps_the_cache(
+    tmp_path: Path,
+) -> None:
+    outcome: list[BaseException | None] = []
+    with Emulator(Workspace.from_dict(big_workspace()), token=TOKEN) as emu:
+        emu.faults.slow_seconds = 0.02  # long enough to catch the workers at work
+        pipeline = _pipeline(emu, tmp_path / "cache", processes=2)
+
+        def build() -> None:
+            try:
+                pipeline.run()
+                outcome.append(None)
+            except BaseException as error:
+                outcome.append(error)
+
+        runner = threading.Thread(target=build)
+        runner.start()
+        deadline = time.monotonic() + 20
+        while emu.stats.total < 60 and time.monotonic() < deadline:
+            time.sleep(0.02)  # the workers are fetching and storing pages
+        os.kill(_spawned_children()[0], signal.SIGKILL)
+        runner.join(60)
+        pipeline.close()
+        assert len(outcome) == 1 and isinstance(outcome[0], WorkerFailed), outcome
+        assert "\n" not in str(outcome[0]) and "processes: 0" in str(outcome[0])
+        emu.faults.slow_seconds = 0.0
+        again = _pipeline(emu, tmp_path / "cache", processes=0)
+        rebuilt = again.run()
+        again.close()
+    assert len(rebuilt.documents) == COUNT + 1
+    assert again.report.pages_cached > 0  # what the workers stored before the kill
