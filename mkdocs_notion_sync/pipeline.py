@@ -233,16 +233,16 @@ class Pipeline:
         workers: WorkerPool | None,
     ) -> dict[str, Path]:
         """Renders every page that changed into the staging folder (page id -> file).
-        With worker processes running, each renders a share while this one renders its
-        own: rendering is CPU-bound and pure Python."""
+        With worker processes running, they render most pages in batches while this
+        one renders its own share: rendering is CPU-bound and pure Python."""
         planned = publisher.plan(staging.has)
-        fresh = [(page.id, key) for page, key, reuse in planned if not reuse]
-        shares: list[Future[Rendered]] = []
-        mine = {page_id for page_id, _ in fresh}
+        fresh = [(page, key) for page, key, reuse in planned if not reuse]
+        mine = fresh
+        batches: list[Future[Rendered]] = []
         if workers is not None and workers.started and len(fresh) >= MIN_RENDER:
-            count = workers.spec.processes + 1
             job = RenderJob(
-                tree=publisher.tree,
+                links=publisher.links,
+                users=publisher.tree.users,
                 staging_root=staging.root,
                 edit_link=self.settings.edit_link,
                 blog_authors=self.blog_authors,
@@ -252,28 +252,25 @@ class Pipeline:
                 offline=assets.offline,
                 timeout=self.settings.timeout,
             )
-            # Every count-th page stays here; the workers share out the rest.
-            shares = workers.render(
-                job, [pair for index, pair in enumerate(fresh) if index % count], count - 1
-            )
-            mine = {page_id for page_id, _ in fresh[::count]}
-        files: dict[str, Path] = {}
-        for page, key, reuse in planned:
-            if reuse:
-                files[page.id] = staging.put(page.path, None)
-            elif page.id in mine:
-                markdown = publisher.render_document(page, key).markdown
-                files[page.id] = staging.put(page.path, markdown)
-        for rendered in WorkerPool.rendered(shares):
-            files.update(rendered.files)
-            staging.written.update(rendered.files.values())
-            self.cache.put_many("render", rendered.records)
-            for message in rendered.warnings:
-                self.warn(message)
-            assets.used.update(rendered.used)
-            assets.failures.extend(rendered.failures)
-            assets.stats.downloaded += rendered.downloaded
-            assets.stats.bytes += rendered.downloaded_bytes
+            share = workers.spec.processes + 1  # one share each, this process included
+            batches = workers.render(job, [pair for i, pair in enumerate(fresh) if i % share])
+            mine = fresh[::share]
+        files: dict[str, Path] = {
+            page.id: staging.put(page.path, None) for page, _, reuse in planned if reuse
+        }
+        for page, key in mine:
+            files[page.id] = staging.put(page.path, publisher.render_document(page, key).markdown)
+        if workers is not None:
+            for rendered in workers.rendered(batches):
+                files.update(rendered.files)
+                staging.written.update(rendered.files.values())
+                self.cache.put_many("render", rendered.records)
+                for message in rendered.warnings:
+                    self.warn(message)
+                assets.used.update(rendered.used)
+                assets.failures.extend(rendered.failures)
+                assets.stats.downloaded += rendered.downloaded
+                assets.stats.bytes += rendered.downloaded_bytes
         return files
 
     def _worker_spec(self) -> WorkerSpec | None:

@@ -148,14 +148,17 @@ class Publisher:
         *,
         edit_link: bool = True,
         blog_authors: Callable[[Page], set[str]] | None = None,
+        links: SiteLinks | None = None,
     ) -> None:
+        """`links` of the whole site, for a publisher that renders pages of a tree it
+        does not hold (a worker process gets an empty tree and pages one by one)."""
         self.tree = tree
         self.cache = cache
         self.assets = assets
         self.warn = warn
         self.edit_link = edit_link
         self.blog_authors = blog_authors
-        self.links = SiteLinks(tree.pages())
+        self.links = links or SiteLinks(tree.pages())
         for page in tree.pages():
             _name_people(page.obj, tree.users)
         self._site_digest = _digest(

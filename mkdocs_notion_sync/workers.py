@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from .cache import Cache, PageOutline
 from .client import NotionAPI, Pacer, RequestMetrics
 from .errors import NotionSyncError, WorkerFailed
 from .fetch import PageFetcher
+from .links import SiteLinks
 from .publish import Publisher, RenderRecord
 from .staging import Staging
 from .tree import Page, SyncedTree
@@ -40,7 +41,9 @@ MIN_RATE = 100.0
 MIN_PAGES = 200
 """Pages to fetch below which starting processes (~0.3 s each) does not pay."""
 MIN_RENDER = 100
-"""Pages to render below which shipping the tree to the workers does not pay."""
+"""Pages to render below which handing pages to the workers does not pay."""
+RENDER_BATCH = 50
+"""Pages per render task: small enough that a worker holds little at a time."""
 
 
 def usable_cores() -> int:
@@ -91,9 +94,11 @@ class Fetched:
 
 @dataclass
 class RenderJob:
-    """What a worker needs to render pages like the main process would."""
+    """What rendering any page of this build needs besides the page: written to a file
+    once, read once by each worker (pages travel in small batches, without the tree)."""
 
-    tree: SyncedTree
+    links: SiteLinks
+    users: dict[str, dict[str, Any]]
     staging_root: Path
     edit_link: bool
     blog_authors: Callable[[Page], set[str]] | None
@@ -125,7 +130,6 @@ class _Renderer:
     token: str
     publisher: Publisher
     assets: AssetStore
-    pages: dict[str, Page]
     staging: Staging
 
 
@@ -185,11 +189,11 @@ def _load(page_id: str, obj: dict[str, Any] | None, cached: PageOutline | None) 
     return fetched
 
 
-def _renderer(worker: _Worker, token: str, job_bytes: bytes) -> _Renderer:
-    """The job's publisher, set up once per build in each worker."""
+def _renderer(worker: _Worker, token: str, job_file: str) -> _Renderer:
+    """The build's publisher, set up once per build in each worker."""
     if worker.renderer is not None and worker.renderer.token == token:
         return worker.renderer
-    job: RenderJob = pickle.loads(job_bytes)
+    job: RenderJob = pickle.loads(Path(job_file).read_bytes())
     cache = worker.fetcher.cache
     assets = AssetStore(
         cache,
@@ -201,32 +205,31 @@ def _renderer(worker: _Worker, token: str, job_bytes: bytes) -> _Renderer:
     )
     assets.preload(job.assets)
     publisher = Publisher(
-        job.tree,
+        SyncedTree(roots=[], users=job.users),
         cache,
         assets,
         worker.warnings.append,
         edit_link=job.edit_link,
         blog_authors=job.blog_authors,
+        links=job.links,
     )
-    pages = {page.id: page for page in job.tree.pages()}
-    worker.renderer = _Renderer(token, publisher, assets, pages, Staging(job.staging_root))
+    worker.renderer = _Renderer(token, publisher, assets, Staging(job.staging_root))
     return worker.renderer
 
 
-def _render(token: str, job_bytes: bytes, share: list[tuple[str, str | None]]) -> Rendered:
+def _render(token: str, job_file: str, batch: list[tuple[Page, str | None]]) -> Rendered:
     worker = _worker
     assert worker is not None, "worker process not started"
-    renderer = _renderer(worker, token, job_bytes)
+    renderer = _renderer(worker, token, job_file)
     assets = renderer.assets
     before = (assets.stats.downloaded, assets.stats.bytes)
     files: dict[str, Path] = {}
     records: dict[str, RenderRecord] = {}
-    for page_id, key in share:
-        page = renderer.pages[page_id]
+    for page, key in batch:
         document, record = renderer.publisher.render_unrecorded(page, key)
-        files[page_id] = renderer.staging.put(page.path, document.markdown)
+        files[page.id] = renderer.staging.put(page.path, document.markdown)
         if record is not None:
-            records[page_id] = record
+            records[page.id] = record
     rendered = Rendered(
         files,
         records,
@@ -240,6 +243,13 @@ def _render(token: str, job_bytes: bytes, share: list[tuple[str, str | None]]) -
     assets.used.clear()
     assets.failures.clear()
     return rendered
+
+
+def detached(page: Page) -> Page:
+    """A copy of the page that pickles without the rest of the tree: no parent, and
+    children only for a database, whose index page lists its entries."""
+    entries = [replace(entry, parent=None, children=[]) for entry in page.children]
+    return replace(page, parent=None, children=entries if page.kind == "database" else [])
 
 
 class WorkerPool:
@@ -258,6 +268,7 @@ class WorkerPool:
         self._warn = warn
         self._on_pause = on_pause
         self._pool: ProcessPoolExecutor | None = None
+        self._job_files: list[Path] = []
 
     @property
     def started(self) -> bool:
@@ -298,26 +309,39 @@ class WorkerPool:
         return fetched.outline, fetched.from_cache
 
     def render(
-        self, job: RenderJob, pages: list[tuple[str, str | None]], shares: int
+        self, job: RenderJob, pages: list[tuple[Page, str | None]]
     ) -> list[Future[Rendered]]:
-        """Starts rendering `pages` ((id, render key) pairs) in `shares` parts; the
-        tree is pickled once and unpickled once per worker."""
+        """Starts rendering `pages` ((page, render key) pairs) in batches; the job goes
+        through a file beside the cache, so it is pickled once, not once a batch."""
         token = uuid.uuid4().hex
-        job_bytes = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        job_file = self.spec.cache_dir / f"render-job-{token}.pickle"
+        job_file.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        self._job_files.append(job_file)
         return [
-            self._running().submit(_render, token, job_bytes, pages[index::shares])
-            for index in range(shares)
+            self._running().submit(
+                _render,
+                token,
+                str(job_file),
+                [(detached(page), key) for page, key in pages[start : start + RENDER_BATCH]],
+            )
+            for start in range(0, len(pages), RENDER_BATCH)
         ]
 
-    @staticmethod
-    def rendered(shares: list[Future[Rendered]]) -> Iterator[Rendered]:
-        for share in shares:
-            yield _outcome(share)
+    def rendered(self, batches: list[Future[Rendered]]) -> Iterator[Rendered]:
+        """Each batch's answer as it is taken, so only one is held at a time."""
+        while batches:
+            yield _outcome(batches.pop(0))
+        self._remove_job_files()
+
+    def _remove_job_files(self) -> None:
+        while self._job_files:
+            self._job_files.pop().unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._remove_job_files()
 
 
 def _outcome(future: Future[Any]) -> Any:

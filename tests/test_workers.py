@@ -21,9 +21,12 @@ from mkdocs_notion_sync.tree import Source
 from mkdocs_notion_sync.workers import MIN_PAGES, process_count
 
 from .test_client import _assert_no_request_inside_a_retry_after_window
+from .test_databases import DB, DRAFT, FIRST, SCHEMA, SECOND, _entry
+from .test_databases import workspace as databases_workspace
 from .workspaces import ROOT, TOKEN
 
 COUNT = MIN_PAGES + 20
+PAGES = COUNT + 5  # the root, the regular pages, a database and its three entries
 VANISHING = "99999999-0000-4000-8000-000000000007"
 
 
@@ -43,7 +46,23 @@ def big_workspace(*, vanishing: bool = False) -> dict[str, Any]:
         if vanishing and i == 7:
             page["shared"] = False
         pages.append({"page": page})
-    return {"seed": "workers", "pages": [{"id": ROOT, "title": "Big", "blocks": pages}]}
+    changelog = {
+        "database": {
+            "id": DB,
+            "title": "Changelog",
+            "properties": SCHEMA,
+            "entries": [
+                _entry(FIRST, "First release", "2026-01-10", True),
+                _entry(SECOND, "Second release", "2026-03-02", True, Related=[FIRST]),
+                _entry(DRAFT, "Unfinished", "2026-04-01", False),
+            ],
+        }
+    }
+    return {
+        "seed": "workers",
+        "users": databases_workspace().get("users", []),
+        "pages": [{"id": ROOT, "title": "Big", "blocks": [changelog, *pages]}],
+    }
 
 
 def _pipeline(emu: Emulator, cache: Path, processes: int, **options: Any) -> Pipeline:
@@ -81,7 +100,7 @@ def test_workers_build_the_same_site_with_the_same_requests(tmp_path: Path) -> N
         processes.close()
     assert (threads.worker_processes, processes.worker_processes) == (0, 2)
     staged = _staged(tmp_path / "processes")
-    assert len(staged) == COUNT + 1
+    assert len(staged) == PAGES
     assert staged == _staged(tmp_path / "threads")
     page = staged["big/page-0003.md"]
     assert "See [Big](index.md) and &lt;b&gt;3&lt;/b&gt; &amp; co." in page
@@ -89,10 +108,11 @@ def test_workers_build_the_same_site_with_the_same_requests(tmp_path: Path) -> N
     assert "![](../assets/notion/" in staged["big/page-0050.md"]
     assert sorted(outcome_processes.assets) == sorted(outcome_threads.assets) != []
     report = processes.report
-    assert report.pages_total == COUNT + 1
+    assert report.pages_total == PAGES
     assert report.api_requests == requests_processes == threads.report.api_requests
     assert report.requests_by_endpoint == threads.report.requests_by_endpoint
-    assert report.assets_downloaded == threads.report.assets_downloaded == 5
+    # 5 images, and 3 attachments that only rendering asks for (here, in a worker)
+    assert report.assets_downloaded == threads.report.assets_downloaded == 8
 
 
 def test_a_warm_rebuild_after_workers_reuses_everything(tmp_path: Path) -> None:
@@ -102,10 +122,10 @@ def test_a_warm_rebuild_after_workers_reuses_everything(tmp_path: Path) -> None:
         before = emu.stats.total
         outcome = pipeline.run()
         pipeline.close()
-        assert emu.stats.total - before <= 5
+        assert emu.stats.total - before <= 6  # change check, root, the database re-queried
     assert pipeline.worker_processes == 0  # nothing to fetch, so no processes started
-    assert pipeline.report.pages_cached == COUNT + 1
-    assert len(outcome.documents) == COUNT + 1
+    assert pipeline.report.pages_cached == PAGES - 1  # all but the database, re-queried
+    assert len(outcome.documents) == PAGES
 
 
 def test_workers_share_one_pacer_and_honour_retry_after(tmp_path: Path) -> None:
@@ -120,7 +140,7 @@ def test_workers_share_one_pacer_and_honour_retry_after(tmp_path: Path) -> None:
         assert pipeline.report.api_requests == emu.stats.total
         _assert_no_request_inside_a_retry_after_window(emu)
     assert pipeline.worker_processes == 2
-    assert len(outcome.documents) == COUNT + 1
+    assert len(outcome.documents) == PAGES
 
 
 @pytest.mark.parametrize("on_error", ["fail", "warn"])
@@ -134,7 +154,7 @@ def test_an_error_in_a_worker_follows_on_error(tmp_path: Path, on_error: str) ->
                 pipeline.run()
         else:
             outcome = pipeline.run()
-            assert len(outcome.documents) == COUNT
+            assert len(outcome.documents) == PAGES - 1
             assert any("left out page" in w and VANISHING in w for w in warnings)
         pipeline.close()
 
@@ -223,5 +243,5 @@ def test_a_killed_worker_fails_the_build_with_one_line_and_keeps_the_cache(
         again = _pipeline(emu, tmp_path / "cache", processes=0)
         rebuilt = again.run()
         again.close()
-    assert len(rebuilt.documents) == COUNT + 1
+    assert len(rebuilt.documents) == PAGES
     assert again.report.pages_cached > 0  # what the workers stored before the kill
