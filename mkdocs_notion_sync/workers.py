@@ -14,6 +14,7 @@ the Markdown straight into the staging folder, so no page body travels back.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -34,6 +35,8 @@ from .links import SiteLinks
 from .publish import Publisher, RenderRecord
 from .staging import Staging
 from .tree import Page, SyncedTree
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.workers")
 
 MAX_PROCESSES = 4
 MIN_RATE = 100.0
@@ -277,6 +280,11 @@ class WorkerPool:
     def start(self) -> None:
         if self._pool is not None:
             return
+        log.debug(
+            "notion-sync: %d worker processes fetch and render (rate_limit is beyond "
+            "what one core can send)",
+            self.spec.processes,
+        )
         self.spec.pacer.share()
         # spawn, not fork: the build has threads (downloads, mkdocs serve), and a fork
         # copies their held locks but not the threads that would release them.
