@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,11 @@ class Cache:
 
     def delete(self, kind: str, key: str) -> None:
         self._store.delete(f"{kind}:{key}")
+
+    def delete_many(self, kind: str, keys: Iterable[str]) -> None:
+        with self._store.transact():
+            for key in keys:
+                self._store.delete(f"{kind}:{key}")
 
     def clear(self) -> None:
         self._store.clear()

@@ -29,8 +29,12 @@ from .workers import MIN_PAGES, WorkerPool
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
 
-PREFETCH_LIMIT = 5_000
-"""Page objects a cold build lists through search (50 requests) before asking per page."""
+LISTING_LIMIT = 20_000
+"""Page objects a cold build lists through search (200 requests at most) before asking
+for the rest one by one: listing pays when the listed pages are the sources' pages,
+which is usual (an integration sees only the pages shared with it)."""
+LISTING_BATCH = 500
+"""Listed page objects wait in the cache, written this many to a transaction."""
 
 
 ISO = "%Y-%m-%dT%H:%M:%S.000Z"
@@ -91,6 +95,8 @@ class Sync:
         """Pages edited since the last sync, by id; None on a cold build."""
         self._objects: dict[str, dict[str, Any]] = {}
         """Page objects search already returned, so those pages need no retrieve."""
+        self._listed: set[str] = set()
+        """Pages whose objects a cold build's listing put in the cache (kind `listed`)."""
         self._validated: set[str] = set()
         self._source_ids: set[str] = set()
         self._degraded = False
@@ -130,6 +136,7 @@ class Sync:
             self._drain()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self.cache.delete_many("listed", self._listed)
         users = self._users()
         if self.api is not None and not self._degraded:
             # Notion's clock if it sent one (its Date header), else ours at the start.
@@ -143,6 +150,19 @@ class Sync:
         return SyncedTree(
             roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
         )
+
+    def _keep_listed(self, batch: dict[str, dict[str, Any]]) -> None:
+        """Listed objects go to the cache, not memory: 20,000 of them would weigh more
+        than the rest of the sync."""
+        self.cache.put_many("listed", batch)
+        self._listed.update(batch)
+        batch.clear()
+
+    def _listed_object(self, page_id: str) -> dict[str, Any] | None:
+        if page_id not in self._listed:
+            return None
+        obj = self.cache.get_json("listed", page_id)
+        return obj if isinstance(obj, dict) else None
 
     def _start_workers(self) -> None:
         """Called once many pages are known to need fetching (a cold build, or many
@@ -188,10 +208,16 @@ class Sync:
         last_sync = self.cache.get_json("meta", "last_sync")
         validated = self.cache.get_json("meta", "validated")
         if not isinstance(last_sync, str) or not isinstance(validated, list):
-            for obj in itertools.islice(self.api.recently_edited(""), PREFETCH_LIMIT):
-                self._objects[str(obj.get("id"))] = obj
-                if len(self._objects) == MIN_PAGES:
+            batch: dict[str, dict[str, Any]] = {}
+            for count, obj in enumerate(
+                itertools.islice(self.api.recently_edited(""), LISTING_LIMIT), 1
+            ):
+                batch[str(obj.get("id"))] = obj
+                if len(batch) == LISTING_BATCH:
+                    self._keep_listed(batch)
+                if count == MIN_PAGES:
                     self._start_workers()  # they start up while the listing goes on
+            self._keep_listed(batch)
             return
         since = minute_window_start(last_sync)
         self._changed = {str(obj["id"]): obj for obj in self.api.recently_edited(since)}
@@ -357,7 +383,7 @@ class Sync:
             and (cached.has_comments or not self.options.comments)
         ):
             return cached, True
-        obj = known_obj or self._objects.get(page_id)
+        obj = known_obj or self._objects.get(page_id) or self._listed_object(page_id)
         workers = self.options.workers
         if workers is not None and workers.started:
             return workers.load(page_id, obj, cached)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mkdocs_notion_sync import sync
 from mkdocs_notion_sync.client import Pacer, RequestMetrics
 from mkdocs_notion_sync.emulator import Emulator, Workspace
 from mkdocs_notion_sync.errors import NotionSyncError, NotSharedError, WorkerFailed
@@ -88,7 +89,10 @@ def _staged(cache: Path) -> dict[str, str]:
     }
 
 
-def test_workers_build_the_same_site_with_the_same_requests(tmp_path: Path) -> None:
+def test_workers_build_the_same_site_with_the_same_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync, "LISTING_BATCH", 50)  # the listing goes to the cache in parts
     with Emulator(Workspace.from_dict(big_workspace()), token=TOKEN) as emu:
         threads = _pipeline(emu, tmp_path / "threads", processes=0)
         outcome_threads = threads.run()
@@ -96,8 +100,13 @@ def test_workers_build_the_same_site_with_the_same_requests(tmp_path: Path) -> N
         processes = _pipeline(emu, tmp_path / "processes", processes=2)
         outcome_processes = processes.run()
         requests_processes = emu.stats.total - requests_threads
+        leftovers = processes.cache.stats()
         threads.close()
         processes.close()
+    # Search listed every page object (kept in the cache meanwhile, removed after), so
+    # only the root, which is always asked for, was retrieved on its own.
+    assert processes.report.requests_by_endpoint["GET /v1/pages/{id}"] == 1
+    assert "listed" not in leftovers
     assert (threads.worker_processes, processes.worker_processes) == (0, 2)
     staged = _staged(tmp_path / "processes")
     assert len(staged) == PAGES
