@@ -12,6 +12,8 @@ Run (from the repository root, in the venv; nothing leaves 127.0.0.1):
     python bench/run.py --sizes 5000 --scenarios profile --out bench/out/profile
     python bench/run.py --out bench/out --merge bench/out/profile/results.json  # tables only
 
+Cold and peer scenarios run `--repeat` times (default 3) and keep the median run.
+
 Scenarios (`--scenarios`, comma-separated, default all but profile):
     cold       cold sync, emulator unthrottled, plugin rate_limit 10000, concurrency 4 and 8
                (worker processes on, the default at that rate), then concurrency 8 on
@@ -515,11 +517,29 @@ def cpu_seconds() -> float:
 class Bench:
     """The parent: hosts the emulator, runs each scenario in a child, keeps results."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, repeat: int = 1) -> None:
         self.out = out
         self.logs = out / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.results: list[JSON] = []
+        self.repeat = repeat
+
+    def median_of(self, emulator: Any, size: int, scenario: str, spec: JSON) -> JSON:
+        """Runs a timed scenario `repeat` times (a cold sync from an empty cache each
+        time) and keeps the run of median plugin time: this machine's speed drifts by
+        +-15 % between runs, and a ratio of two single runs drifts with it."""
+        runs = []
+        for _ in range(self.repeat):
+            if spec.get("cache_dir"):
+                shutil.rmtree(spec["cache_dir"], ignore_errors=True)
+            runs.append(self.child(emulator, size, scenario, spec))
+        for run in runs:
+            self.results.remove(run)
+        runs.sort(key=lambda run: float(run["plugin_seconds"]))
+        chosen = runs[len(runs) // 2]
+        chosen["repeats"] = [round(float(run["plugin_seconds"]), 2) for run in runs]
+        self.results.append(chosen)
+        return chosen
 
     def child(self, emulator: Any, size: int, scenario: str, spec: JSON) -> JSON:
         spec = {"out_dir": str(self.out), **spec}
@@ -584,7 +604,7 @@ class Bench:
                 self.throttled(emulator, size, base, work)
             if "cold" in scenarios:
                 for concurrency in cold_concurrency:
-                    self.child(
+                    self.median_of(
                         emulator,
                         size,
                         f"cold-c{concurrency}",
@@ -596,7 +616,7 @@ class Bench:
                         },
                     )
                 top = max(cold_concurrency)
-                self.child(
+                self.median_of(
                     emulator,
                     size,
                     f"cold-c{top}-threads",
@@ -609,8 +629,8 @@ class Bench:
                     },
                 )
             if "peers" in scenarios:
-                self.child(emulator, size, "baseline", {**base, "kind": "baseline"})
-                self.child(
+                self.median_of(emulator, size, "baseline", {**base, "kind": "baseline"})
+                self.median_of(
                     emulator,
                     size,
                     "notion2md",
@@ -826,8 +846,11 @@ def summary(results: list[JSON]) -> str:
     lines = ["## Figures", "", HEADER, "|" + "---|" * 13]
     lines += [row_text(r) for r in results]
     lines += ["", "## Ratios (our pages/min / theirs)", ""]
-    lines += ["| size | ours | vs notion2md | vs baseline | plugin / whole build |"]
-    lines += ["|---|---|---|---|---|"]
+    lines += [
+        "| size | ours | vs notion2md | vs baseline | plugin / whole build | "
+        "runs, plugin s: ours / notion2md |"
+    ]
+    lines += ["|---|---|---|---|---|---|"]
     for size in sorted({r["size"] for r in results}):
         ours = [find(results, size, f"cold-c{c}") for c in (4, 8)]
         best = max((r for r in ours if r), key=lambda r: pages_per_minute(r) or 0, default=None)
@@ -844,6 +867,8 @@ def summary(results: list[JSON]) -> str:
             cells.append(f"{build['plugin_seconds'] / build['build_seconds']:.2f}")
         else:
             cells.append("-")
+        peer = find(results, size, "notion2md")
+        cells.append(f"{best.get('repeats', '-')} / {peer.get('repeats', '-') if peer else '-'}")
         lines.append(f"| {size} | " + " | ".join(cells) + " |")
     lines += ["", "## Phases (seconds, from wrapping the core's functions in the child)", ""]
     lines += [
@@ -931,18 +956,25 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "out")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each cold and peer scenario; the median is kept",
+    )
+    parser.add_argument(
         "--merge",
         type=Path,
         nargs="*",
-        default=[],
-        help="results.json files of other runs to fold into OUT/results.json, then report",
+        default=None,
+        help="results.json files of other runs to fold into OUT/results.json (none: just "
+        "report OUT/results.json again)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_main(args.child)
         return
-    if args.merge:
+    if args.merge is not None:
         out_dir: Path = args.out.resolve()
         merger = Bench(out_dir)
         for path in args.merge:
@@ -965,7 +997,7 @@ def main() -> None:
         parser.error("throttled runs at 3 requests/s: use --sizes of 1000 or fewer (e.g. 200)")
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    bench = Bench(out)
+    bench = Bench(out, repeat=max(1, args.repeat))
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores; scenarios "
         f"{', '.join(sorted(scenarios))}\n{HEADER}",

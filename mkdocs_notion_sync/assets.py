@@ -95,7 +95,7 @@ class AssetStore:
         self.timeout = timeout
         self._http: httpx.Client | None = None
         """Made at the first download: building its TLS context takes a tenth of a
-        second, which builds that download nothing should not pay."""
+        second, which a build that downloads nothing should not pay."""
         self._pool = ThreadPoolExecutor(
             max_workers=max(2, concurrency), thread_name_prefix="notion-asset"
         )

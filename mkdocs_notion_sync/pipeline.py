@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +26,7 @@ from .report import ProgressLog, SyncReport, terminal_progress
 from .staging import StagedPage, Staging
 from .sync import Sync, SyncOptions, minute_window_start
 from .tree import Page, Source, SyncedTree
-from .workers import MIN_RENDER, Rendered, RenderJob, WorkerPool, WorkerSpec, process_count
+from .workers import MIN_RENDER, RenderJob, WorkerPool, WorkerSpec, process_count
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.pipeline")
 
@@ -233,44 +232,42 @@ class Pipeline:
         workers: WorkerPool | None,
     ) -> dict[str, Path]:
         """Renders every page that changed into the staging folder (page id -> file).
-        With worker processes running, they render most pages in batches while this
-        one renders its own share: rendering is CPU-bound and pure Python."""
+        With worker processes running, they and this process share the pages out in
+        batches: rendering is CPU-bound and pure Python."""
         planned = publisher.plan(staging.has)
+        files = {page.id: staging.put(page.path, None) for page, _, reuse in planned if reuse}
         fresh = [(page, key) for page, key, reuse in planned if not reuse]
-        mine = fresh
-        batches: list[Future[Rendered]] = []
-        if workers is not None and workers.started and len(fresh) >= MIN_RENDER:
-            job = RenderJob(
-                links=publisher.links,
-                users=publisher.tree.users,
-                staging_root=staging.root,
-                edit_link=self.settings.edit_link,
-                blog_authors=self.blog_authors,
-                assets=assets.settled(),
-                max_asset_bytes=assets.max_bytes,
-                download_external=assets.download_external,
-                offline=assets.offline,
-                timeout=self.settings.timeout,
-            )
-            share = workers.spec.processes + 1  # one share each, this process included
-            batches = workers.render(job, [pair for i, pair in enumerate(fresh) if i % share])
-            mine = fresh[::share]
-        files: dict[str, Path] = {
-            page.id: staging.put(page.path, None) for page, _, reuse in planned if reuse
-        }
-        for page, key in mine:
-            files[page.id] = staging.put(page.path, publisher.render_document(page, key).markdown)
-        if workers is not None:
-            for rendered in workers.rendered(batches):
-                files.update(rendered.files)
-                staging.written.update(rendered.files.values())
-                self.cache.put_many("render", rendered.records)
-                for message in rendered.warnings:
-                    self.warn(message)
-                assets.used.update(rendered.used)
-                assets.failures.extend(rendered.failures)
-                assets.stats.downloaded += rendered.downloaded
-                assets.stats.bytes += rendered.downloaded_bytes
+
+        def render_here(batch: list[tuple[Page, str | None]]) -> None:
+            for page, key in batch:
+                markdown = publisher.render_document(page, key).markdown
+                files[page.id] = staging.put(page.path, markdown)
+
+        if workers is None or not workers.started or len(fresh) < MIN_RENDER:
+            render_here(fresh)
+            return files
+        job = RenderJob(
+            links=publisher.links,
+            users=publisher.tree.users,
+            staging_root=staging.root,
+            edit_link=self.settings.edit_link,
+            blog_authors=self.blog_authors,
+            assets=assets.settled(),
+            max_asset_bytes=assets.max_bytes,
+            download_external=assets.download_external,
+            offline=assets.offline,
+            timeout=self.settings.timeout,
+        )
+        for rendered in workers.render(job, fresh, render_here):
+            files.update(rendered.files)
+            staging.written.update(rendered.files.values())
+            self.cache.put_many("render", rendered.records)
+            for message in rendered.warnings:
+                self.warn(message)
+            assets.used.update(rendered.used)
+            assets.failures.extend(rendered.failures)
+            assets.stats.downloaded += rendered.downloaded
+            assets.stats.bytes += rendered.downloaded_bytes
         return files
 
     def _worker_spec(self) -> WorkerSpec | None:

@@ -12,7 +12,7 @@ import hashlib
 import html
 import io
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -171,18 +171,11 @@ class Publisher:
         )
         """Anything a change of which may change every page: links, titles, names."""
 
-    def documents(self, staged: Callable[[str], bool] = lambda path: False) -> Iterator[Document]:
-        """Every page's Markdown; a page whose inputs are as when it was last rendered
-        (and whose staged copy exists) is not rendered again. Pages that warned are
-        always rendered again, so `--strict` judges every build alike."""
-        for page, key, reuse in self.plan(staged):
-            if reuse:
-                yield Document(page.path, None, page.id, page.url)
-            else:
-                yield self.render_document(page, key)
-
     def plan(self, staged: Callable[[str], bool]) -> list[tuple[Page, str | None, bool]]:
-        """(page, render key, whether the staged copy can stay) for every page."""
+        """(page, render key, whether the staged copy can stay) for every page: a page
+        whose inputs are as when it was last rendered (and whose staged copy exists) is
+        not rendered again. Pages that warned are always rendered again, so `--strict`
+        judges every build alike."""
         planned: list[tuple[Page, str | None, bool]] = []
         for page in self.tree.pages():
             if page.kind == "database" and page.source.blog and page.parent is None:

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pickle
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -317,28 +318,42 @@ class WorkerPool:
         return fetched.outline, fetched.from_cache
 
     def render(
-        self, job: RenderJob, pages: list[tuple[Page, str | None]]
-    ) -> list[Future[Rendered]]:
-        """Starts rendering `pages` ((page, render key) pairs) in batches; the job goes
-        through a file beside the cache, so it is pickled once, not once a batch."""
+        self,
+        job: RenderJob,
+        pages: list[tuple[Page, str | None]],
+        render_here: Callable[[list[tuple[Page, str | None]]], None],
+    ) -> Iterator[Rendered]:
+        """Renders `pages` ((page, render key) pairs) in batches and yields the workers'
+        answers. The workers take batches from the front; whenever none of their answers
+        is waiting, this process renders a batch from the back itself (`render_here`),
+        so everyone finishes at about the same time. The job goes through a file beside
+        the cache: pickled once, read once per worker."""
         token = uuid.uuid4().hex
         job_file = self.spec.cache_dir / f"render-job-{token}.pickle"
         job_file.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
         self._job_files.append(job_file)
-        return [
-            self._running().submit(
-                _render,
-                token,
-                str(job_file),
-                [(detached(page), key) for page, key in pages[start : start + RENDER_BATCH]],
-            )
-            for start in range(0, len(pages), RENDER_BATCH)
-        ]
+        batches = deque(
+            pages[start : start + RENDER_BATCH] for start in range(0, len(pages), RENDER_BATCH)
+        )
+        running: list[Future[Rendered]] = []
 
-    def rendered(self, batches: list[Future[Rendered]]) -> Iterator[Rendered]:
-        """Each batch's answer as it is taken, so only one is held at a time."""
-        while batches:
-            yield _outcome(batches.pop(0))
+        def hand_out() -> None:
+            batch = [(detached(page), key) for page, key in batches.popleft()]
+            running.append(self._running().submit(_render, token, str(job_file), batch))
+
+        for _ in range(min(2 * self.spec.processes, len(batches))):
+            hand_out()
+        while running or batches:
+            done = next((future for future in running if future.done()), None)
+            if done is None and not batches:
+                done = running[0]
+            if done is None:
+                render_here(batches.pop())
+                continue
+            running.remove(done)
+            yield _outcome(done)
+            if batches:
+                hand_out()
         self._remove_job_files()
 
     def _remove_job_files(self) -> None:
