@@ -141,8 +141,8 @@ OPTION_HELP = {
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
     "download_external": "also download external (non-Notion) images and files",
     "max_asset_size": "largest file downloaded, in MiB; bigger files are left out with a warning",
-    "processes": "worker processes that fetch big syncs when `rate_limit` allows more than one "
-    "core can send (a local mirror); unset: one per core (at most 4), 0: none",
+    "processes": "worker processes that fetch and render big syncs when `rate_limit` allows "
+    "more than one core can send (a local mirror); unset: one per core (at most 4), 0: none",
     "demo": "serve the bundled demo workspace from the in-process emulator (no token needed)",
     "page": "a Notion page id or URL: the page and all its child pages",
     "database": "a Notion database id or URL: an index page and one page per entry",

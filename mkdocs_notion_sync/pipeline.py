@@ -207,8 +207,10 @@ class Pipeline:
         finally:
             if terminal:
                 terminal[1]()
+            self.worker_processes = 0
             if workers is not None:
-                self.worker_processes = workers.spec.processes if workers.started else 0
+                if workers.started:
+                    self.worker_processes = workers.spec.processes
                 workers.close()
             assets.close()
             self.report.assets_downloaded = assets.stats.downloaded

@@ -51,6 +51,7 @@ RENDER_BATCH = 50
 
 
 def usable_cores() -> int:
+    """Cores this process may run on: a container's CPU set, not the host's count."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
