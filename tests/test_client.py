@@ -282,3 +282,40 @@ def test_a_stale_keep_alive_connection_is_reopened(emulator: Emulator) -> None:
         connection.sock.shutdown(socket.SHUT_RDWR)  # as if the server had hung up meanwhile
     assert api.me()["object"] == "user"
     assert api.metrics.requests == emulator.stats.total == 2
+
+
+def test_the_lean_client_sends_what_httpx_would() -> None:
+    """DirectClient builds requests from strings instead of httpx's URL merging: every
+    call shape notion-client makes must come out byte for byte as httpx would send it."""
+    import httpx
+    from notion_client import Client
+
+    from mkdocs_notion_sync.connection import DirectClient
+
+    def recorder(sent: list[httpx.Request]) -> httpx.MockTransport:
+        def answer(request: httpx.Request) -> httpx.Response:
+            sent.append(request)
+            return httpx.Response(200, json={"object": "list", "results": []})
+
+        return httpx.MockTransport(answer)
+
+    def calls(client: Client) -> None:
+        client.blocks.children.list(block_id=ROOT, page_size=100, start_cursor="c/1?x")
+        client.pages.retrieve(page_id=ROOT, filter_properties=["title", "a%2Fb"])
+        client.data_sources.query(
+            data_source_id=ROOT, filter={"property": "Done", "checkbox": {"equals": True}}
+        )
+        client.search(query="naïve & co", page_size=5)
+        client.users.me()
+
+    lean: list[httpx.Request] = []
+    plain: list[httpx.Request] = []
+    base = "http://127.0.0.1:9/"
+    calls(Client(auth=TOKEN, base_url=base, client=DirectClient(recorder(lean))))
+    calls(Client(auth=TOKEN, base_url=base, client=httpx.Client(transport=recorder(plain))))
+    assert len(lean) == len(plain) == 5
+    for mine, theirs in zip(lean, plain, strict=True):
+        assert (mine.method, str(mine.url)) == (theirs.method, str(theirs.url))
+        assert mine.read() == theirs.read()
+        for header in ("authorization", "notion-version", "content-type", "user-agent"):
+            assert mine.headers.get(header) == theirs.headers.get(header), header
