@@ -17,6 +17,7 @@ from mkdocs_notion_sync.errors import (
     UnreachableError,
 )
 
+from .checks import assert_no_request_inside_a_retry_after_window
 from .workspaces import ROOT, TOKEN, many_pages
 
 
@@ -96,21 +97,7 @@ def test_a_429_storm_still_delivers_every_page(emulator: Emulator) -> None:
     assert api.metrics.retries >= emulator.stats.rate_limited
     _assert_counts_match(api, emulator)
     assert api.pacer.rate < 1000.0  # it learned to slow down
-    _assert_no_request_inside_a_retry_after_window(emulator)
-
-
-def _assert_no_request_inside_a_retry_after_window(emulator: Emulator) -> None:
-    """After a 429 with Retry-After r at time t, nothing arrives before t + r (requests
-    already in flight when the 429 went out may land a moment after t)."""
-    timeline = list(emulator.stats.timeline)
-    in_flight = 0.05
-    for when, status, retry_after in timeline:
-        if status != 429 or not retry_after:
-            continue
-        inside = [
-            t for t, _, _ in timeline if when + in_flight < t < when + retry_after - in_flight
-        ]
-        assert not inside, f"{len(inside)} requests inside a {retry_after}s Retry-After window"
+    assert_no_request_inside_a_retry_after_window(emulator)
 
 
 def test_server_errors_on_a_quarter_of_requests_are_retried(emulator: Emulator) -> None:

@@ -14,94 +14,27 @@ import yaml
 from mkdocs_notion_sync.emulator import Emulator, Workspace
 
 from .sitebuild import BuiltSite, run_build, write_site
-from .workspaces import TOKEN
+from .workspaces import (
+    PEOPLE,
+    TOKEN,
+    changelog_database,
+)
 
 ROOT = "a1a1a1a1-0000-4000-8000-000000000001"
 DB = "d8d8d8d8-0000-4000-8000-000000000001"
-ADA = "a0a0a0a0-0000-4000-8000-000000000001"
-FIRST = "e1e1e1e1-0000-4000-8000-000000000001"
-SECOND = "e2e2e2e2-0000-4000-8000-000000000002"
-DRAFT = "e3e3e3e3-0000-4000-8000-000000000003"
-
-SCHEMA: dict[str, Any] = {
-    "Name": "title",
-    "Notes": "rich_text",
-    "Version": "number",
-    "Kind": {"type": "select", "options": ["Feature", "Fix"]},
-    "Tags": "multi_select",
-    "Status": {"type": "status", "options": ["Draft", "Review", "Published"]},
-    "Date": "date",
-    "Owner": "people",
-    "Attachment": "files",
-    "Published": "checkbox",
-    "Link": "url",
-    "Mail": "email",
-    "Phone": "phone_number",
-    "Score": "formula",
-    "Related": {"type": "relation", "data_source": "self"},
-    "Total": "rollup",
-    "Created": "created_time",
-    "Edited": "last_edited_time",
-    "Author": "created_by",
-    "ID": {"type": "unique_id", "prefix": "CHG"},
-    "Checked": "verification",
-    "Slug": "rich_text",
-}
-
-
-def _entry(entry_id: str, title: str, date: str, published: bool, **values: Any) -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "Notes": f"Notes on {title} with a | pipe and <b>html</b>",
-        "Version": 1.5,
-        "Kind": "Feature",
-        "Tags": ["api", "docs"],
-        "Status": "Published" if published else "Draft",
-        "Date": {"start": date, "end": None, "time_zone": "Europe/Paris"},
-        "Owner": [ADA],
-        "Attachment": [{"generate": "pdf", "name": "notes.pdf"}],
-        "Published": published,
-        "Link": "https://example.org/release",
-        "Mail": "team@example.org",
-        "Phone": "+33 1 23 45 67 89",
-        "Score": 42,
-        "Total": {"type": "number", "number": 7, "function": "sum"},
-        "Checked": {"state": "verified", "date": None, "verified_by": None},
-        "Slug": f"pinned-{title.lower().replace(' ', '-')}",
-    }
-    properties.update(values)
-    return {
-        "id": entry_id,
-        "title": title,
-        "properties": properties,
-        "blocks": [{"paragraph": f"Body of {title}."}],
-    }
 
 
 def workspace() -> dict[str, Any]:
     return {
         "seed": "databases",
-        "users": [{"id": ADA, "name": "Ada Lovelace", "email": "ada@example.org"}],
+        "users": PEOPLE,
         "pages": [
             {
                 "id": ROOT,
                 "title": "Docs",
                 "blocks": [
                     {"paragraph": "The changelog lives below."},
-                    {
-                        "database": {
-                            "id": DB,
-                            "title": "Changelog",
-                            "description": "What changed, and when.",
-                            "properties": SCHEMA,
-                            "entries": [
-                                _entry(FIRST, "First release", "2026-01-10", True),
-                                _entry(
-                                    SECOND, "Second release", "2026-03-02", True, Related=[FIRST]
-                                ),
-                                _entry(DRAFT, "Unfinished", "2026-04-01", False),
-                            ],
-                        }
-                    },
+                    changelog_database(DB),
                 ],
             }
         ],
@@ -128,7 +61,7 @@ def _front_matter(site: BuiltSite, path: str) -> dict[str, Any]:
     return dict(yaml.safe_load(text.split("---\n")[1]))
 
 
-def test_a_database_source_publishes_an_index_and_one_page_per_entry(
+def test_a_database_source_publishes_an_index_and_one_page_perchangelog_entry(
     tmp_path: Path, emulator: Emulator
 ) -> None:
     site = _build(tmp_path, emulator, {"database": DB, "dest": "changelog"})
@@ -336,7 +269,7 @@ def test_relations_past_25_references_are_fetched_in_full(tmp_path: Path) -> Non
     assert len(table.select("a")) == 40
 
 
-def test_the_serve_poll_notices_a_new_entry(tmp_path: Path, emulator: Emulator) -> None:
+def test_the_serve_poll_notices_a_newchangelog_entry(tmp_path: Path, emulator: Emulator) -> None:
     from mkdocs_notion_sync.pipeline import Pipeline, Settings
     from mkdocs_notion_sync.tree import Source
 

@@ -21,10 +21,8 @@ from mkdocs_notion_sync.pipeline import Pipeline, Settings
 from mkdocs_notion_sync.tree import Source
 from mkdocs_notion_sync.workers import MIN_PAGES, process_count
 
-from .test_client import _assert_no_request_inside_a_retry_after_window
-from .test_databases import DB, DRAFT, FIRST, SCHEMA, SECOND, _entry
-from .test_databases import workspace as databases_workspace
-from .workspaces import ROOT, TOKEN
+from .checks import assert_no_request_inside_a_retry_after_window
+from .workspaces import DB, PEOPLE, ROOT, TOKEN, changelog_database
 
 COUNT = MIN_PAGES + 20
 PAGES = COUNT + 5  # the root, the regular pages, a database and its three entries
@@ -47,22 +45,10 @@ def big_workspace(*, vanishing: bool = False) -> dict[str, Any]:
         if vanishing and i == 7:
             page["shared"] = False
         pages.append({"page": page})
-    changelog = {
-        "database": {
-            "id": DB,
-            "title": "Changelog",
-            "properties": SCHEMA,
-            "entries": [
-                _entry(FIRST, "First release", "2026-01-10", True),
-                _entry(SECOND, "Second release", "2026-03-02", True, Related=[FIRST]),
-                _entry(DRAFT, "Unfinished", "2026-04-01", False),
-            ],
-        }
-    }
     return {
         "seed": "workers",
-        "users": databases_workspace().get("users", []),
-        "pages": [{"id": ROOT, "title": "Big", "blocks": [changelog, *pages]}],
+        "users": PEOPLE,
+        "pages": [{"id": ROOT, "title": "Big", "blocks": [changelog_database(DB), *pages]}],
     }
 
 
@@ -147,7 +133,7 @@ def test_workers_share_one_pacer_and_honour_retry_after(tmp_path: Path) -> None:
         assert emu.stats.rate_limited > 0
         assert pipeline.report.rate_limited == emu.stats.rate_limited
         assert pipeline.report.api_requests == emu.stats.total
-        _assert_no_request_inside_a_retry_after_window(emu)
+        assert_no_request_inside_a_retry_after_window(emu)
     assert pipeline.worker_processes == 2
     assert len(outcome.documents) == PAGES
 

@@ -106,3 +106,87 @@ def many_pages(count: int, blocks_per_page: int = 3) -> dict[str, Any]:
         for i in range(count)
     ]
     return {"seed": f"many-{count}", "pages": [{"id": ROOT, "title": "Many", "blocks": children}]}
+
+
+# A changelog database with every property type, three entries (one a draft) and one
+# workspace member: for database tests, and for pages rendered in worker processes.
+
+ADA = "a0a0a0a0-0000-4000-8000-000000000001"
+FIRST = "e1e1e1e1-0000-4000-8000-000000000001"
+SECOND = "e2e2e2e2-0000-4000-8000-000000000002"
+DRAFT = "e3e3e3e3-0000-4000-8000-000000000003"
+
+SCHEMA: dict[str, Any] = {
+    "Name": "title",
+    "Notes": "rich_text",
+    "Version": "number",
+    "Kind": {"type": "select", "options": ["Feature", "Fix"]},
+    "Tags": "multi_select",
+    "Status": {"type": "status", "options": ["Draft", "Review", "Published"]},
+    "Date": "date",
+    "Owner": "people",
+    "Attachment": "files",
+    "Published": "checkbox",
+    "Link": "url",
+    "Mail": "email",
+    "Phone": "phone_number",
+    "Score": "formula",
+    "Related": {"type": "relation", "data_source": "self"},
+    "Total": "rollup",
+    "Created": "created_time",
+    "Edited": "last_edited_time",
+    "Author": "created_by",
+    "ID": {"type": "unique_id", "prefix": "CHG"},
+    "Checked": "verification",
+    "Slug": "rich_text",
+}
+
+
+def changelog_entry(
+    entry_id: str, title: str, date: str, published: bool, **values: Any
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "Notes": f"Notes on {title} with a | pipe and <b>html</b>",
+        "Version": 1.5,
+        "Kind": "Feature",
+        "Tags": ["api", "docs"],
+        "Status": "Published" if published else "Draft",
+        "Date": {"start": date, "end": None, "time_zone": "Europe/Paris"},
+        "Owner": [ADA],
+        "Attachment": [{"generate": "pdf", "name": "notes.pdf"}],
+        "Published": published,
+        "Link": "https://example.org/release",
+        "Mail": "team@example.org",
+        "Phone": "+33 1 23 45 67 89",
+        "Score": 42,
+        "Total": {"type": "number", "number": 7, "function": "sum"},
+        "Checked": {"state": "verified", "date": None, "verified_by": None},
+        "Slug": f"pinned-{title.lower().replace(' ', '-')}",
+    }
+    properties.update(values)
+    return {
+        "id": entry_id,
+        "title": title,
+        "properties": properties,
+        "blocks": [{"paragraph": f"Body of {title}."}],
+    }
+
+
+PEOPLE = [{"id": ADA, "name": "Ada Lovelace", "email": "ada@example.org"}]
+
+
+def changelog_database(database_id: str) -> dict[str, Any]:
+    """The changelog as a child-database block of a page."""
+    return {
+        "database": {
+            "id": database_id,
+            "title": "Changelog",
+            "description": "What changed, and when.",
+            "properties": SCHEMA,
+            "entries": [
+                changelog_entry(FIRST, "First release", "2026-01-10", True),
+                changelog_entry(SECOND, "Second release", "2026-03-02", True, Related=[FIRST]),
+                changelog_entry(DRAFT, "Unfinished", "2026-04-01", False),
+            ],
+        }
+    }
