@@ -68,21 +68,6 @@ MARKER = "BENCH_RESULT "
 FAST_RATE = 10_000.0
 """The plugin's maximum rate_limit: "unthrottled"."""
 ALL_SCENARIOS = ("cold", "peers", "warm", "changed", "poll", "build", "throttled")
-MARKDOWN_EXTENSIONS: list[Any] = [
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "footnotes",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.tasklist",
-    {"pymdownx.arithmatex": {"generic": True}},
-    "pymdownx.tilde",
-    "pymdownx.mark",
-]
 JSON = dict[str, Any]
 
 
@@ -771,6 +756,8 @@ class Bench:
 def write_site(root: Path, base: JSON, *, concurrency: int) -> Path:
     """A project folder with mkdocs.yml (material theme, search) and docs/index.md."""
     import yaml
+
+    from mkdocs_notion_sync.render import MARKDOWN_EXTENSIONS
 
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)

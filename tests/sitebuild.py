@@ -17,21 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 
-MARKDOWN_EXTENSIONS: list[Any] = [
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "footnotes",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.tasklist",
-    {"pymdownx.arithmatex": {"generic": True}},
-    "pymdownx.tilde",
-    "pymdownx.mark",
-]
+from mkdocs_notion_sync.render import MARKDOWN_EXTENSIONS
 
 
 @dataclass

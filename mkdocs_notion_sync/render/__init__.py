@@ -25,13 +25,35 @@ relies on:
 
 from __future__ import annotations
 
+from typing import Any
+
 from .blocks import RENDERERS, block_anchor, render_blocks
 from .code_languages import LANGUAGES, lexer_for
 from .context import Block, RenderContext, RichText
 from .rich_text import plain_text, render_rich_text
 
+MARKDOWN_EXTENSIONS: list[Any] = [
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "footnotes",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.tasklist",
+    {"pymdownx.arithmatex": {"generic": True}},
+    "pymdownx.tilde",
+    "pymdownx.mark",
+]
+"""The `markdown_extensions` the Markdown written here is meant for (the list the docs
+ask sites to configure), as mkdocs.yml spells them; the tests and the benchmark build
+their sites with it."""
+
 __all__ = [
     "LANGUAGES",
+    "MARKDOWN_EXTENSIONS",
     "RENDERERS",
     "Block",
     "RenderContext",
