@@ -182,12 +182,7 @@ class WorkspaceLoader:
         page_id = page_id or self._id(spec, path)
         if page_id in self.blocks:
             raise WorkspaceError(f"{path}: duplicate id {page_id}")
-        icon, icon_hosted = self._icon(spec.get("icon"), path + "/icon")
-        cover, cover_hosted = (
-            self._file_object(spec["cover"], path + "/cover")
-            if spec.get("cover")
-            else (None, False)
-        )
+        icon, cover, hosted = self._icon_and_cover(spec, path)
         page = Page(
             id=page_id,
             title=[],
@@ -196,19 +191,42 @@ class WorkspaceLoader:
             container=container,
             shared=spec.get("shared"),
             data_source_id=data_source.id if data_source else None,
-            hosted=icon_hosted or cover_hosted,
+            hosted=hosted,
         )
         if data_source is not None:
             page.hosted |= self._load_entry_properties(page, spec, data_source, path)
             page.title = page.properties[data_source.title_property()]
         else:
             page.title = _rich(spec.get("title", "Untitled"))
+        self.pages[page_id] = page
+        block = self._container_block("child_page", page_id, spec, parent, container)
+        self.searchable.append(page_id)
+        items = list(spec.get("blocks", []))
+        items += [{"page": child} for child in spec.get("pages", [])]
+        block.children = self._load_blocks(items, page_id, page_id, path)
+        self._load_comments(page_id, spec.get("comments", []), path)
+        return page_id
+
+    def _icon_and_cover(self, spec: JSON, path: str) -> tuple[JSON | None, JSON | None, bool]:
+        """A page's or database's icon and cover, and whether either is a hosted file."""
+        icon, icon_hosted = self._icon(spec.get("icon"), path + "/icon")
+        cover, cover_hosted = (
+            self._file_object(spec["cover"], path + "/cover")
+            if spec.get("cover")
+            else (None, False)
+        )
+        return icon, cover, icon_hosted or cover_hosted
+
+    def _container_block(
+        self, kind: str, object_id: str, spec: JSON, parent: JSON, container: str | None
+    ) -> Block:
+        """The child_page or child_database block that stands for a page or database in
+        its parent's content (same id, same times, as in Notion)."""
         created, edited = self._times(spec)
         user = self._user(spec)
-        self.pages[page_id] = page
         block = Block(
-            id=page_id,
-            type="child_page",
+            id=object_id,
+            type=kind,
             payload={},
             parent=parent,
             page_id=container if container in self.pages else None,
@@ -219,12 +237,7 @@ class WorkspaceLoader:
             in_trash=bool(spec.get("in_trash", False)),
         )
         self._register_block(block)
-        self.searchable.append(page_id)
-        items = list(spec.get("blocks", []))
-        items += [{"page": child} for child in spec.get("pages", [])]
-        block.children = self._load_blocks(items, page_id, page_id, path)
-        self._load_comments(page_id, spec.get("comments", []), path)
-        return page_id
+        return block
 
     def _load_comments(self, target: str, specs: list[Any], path: str) -> None:
         if not specs:
@@ -444,12 +457,7 @@ class WorkspaceLoader:
         db_id = self._id(spec, path)
         if db_id in self.blocks:
             raise WorkspaceError(f"{path}: duplicate id {db_id}")
-        icon, icon_hosted = self._icon(spec.get("icon"), path + "/icon")
-        cover, cover_hosted = (
-            self._file_object(spec["cover"], path + "/cover")
-            if spec.get("cover")
-            else (None, False)
-        )
+        icon, cover, hosted = self._icon_and_cover(spec, path)
         title = _rich(spec.get("title", "Untitled"))
         database = Database(
             id=db_id,
@@ -460,25 +468,11 @@ class WorkspaceLoader:
             is_inline=bool(spec.get("is_inline", False)),
             container=container,
             shared=spec.get("shared"),
-            hosted=icon_hosted or cover_hosted,
+            hosted=hosted,
         )
         self.databases[db_id] = database
-        created, edited = self._times(spec)
-        user = self._user(spec)
-        self._register_block(
-            Block(
-                id=db_id,
-                type="child_database",
-                payload={},
-                parent=parent,
-                page_id=container if container in self.pages else None,
-                created_time=created,
-                last_edited_time=edited,
-                created_by=user,
-                last_edited_by=user,
-                in_trash=bool(spec.get("in_trash", False)),
-            )
-        )
+        block = self._container_block("child_database", db_id, spec, parent, container)
+        created, edited = block.created_time, block.last_edited_time
         sources = spec.get("data_sources")
         if sources is None:
             sources = [
