@@ -8,9 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 from mkdocs_notion_sync.cli import main
 from mkdocs_notion_sync.emulator import Emulator, Workspace
 
+from .local_http import serving
 from .sitebuild import run_build, write_site
 from .workspaces import GUIDE, ROOT, TOKEN, handbook
 
@@ -234,15 +234,8 @@ class _Restricted(BaseHTTPRequestHandler):
 @pytest.fixture
 def restricted_api() -> Iterator[str]:
     """The emulator grants every capability, so a tiny server on 127.0.0.1 answers 403."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Restricted)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(_Restricted) as url:
+        yield url
 
 
 def test_a_missing_capability_is_explained(
