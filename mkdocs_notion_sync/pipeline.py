@@ -6,10 +6,11 @@ exactly what a build would publish.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ class Settings:
 
     sources: list[Source]
     cache_dir: Path
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)
     api_url: str = "https://api.notion.com"
     offline: bool = False
     concurrency: int = 4
@@ -276,16 +277,15 @@ class Pipeline:
         settings = self.settings
         if not self.processes or settings.offline or not settings.token:
             return None
+        # One request in flight per worker; the pacer is the build's, moved into shared
+        # memory when the workers start.
+        one_at_a_time = replace(settings, concurrency=1)
         return WorkerSpec(
             processes=self.processes,
             cache_dir=settings.cache_dir,
-            api_url=settings.api_url,
-            token=settings.token,
-            pacer=self.pacer,
-            max_retries=settings.max_retries,
-            timeout=settings.timeout,
-            retry_base_delay=settings.retry_base_delay,
             comments=settings.comments,
+            open_client=functools.partial(open_api, one_at_a_time, self.pacer),
+            pacer=self.pacer,
         )
 
     def poll(self) -> bool:

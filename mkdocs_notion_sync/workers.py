@@ -76,13 +76,11 @@ class WorkerSpec:
 
     processes: int
     cache_dir: Path
-    api_url: str
-    token: str = field(repr=False)
-    pacer: Pacer
-    max_retries: int
-    timeout: float
-    retry_base_delay: float
     comments: bool
+    open_client: Callable[[], NotionAPI]
+    """Makes the worker's client the way the build makes its own (a picklable partial of
+    pipeline.open_api), pacing through `pacer`."""
+    pacer: Pacer
 
 
 @dataclass
@@ -151,20 +149,11 @@ _worker: _Worker | None = None
 
 def _start(spec: WorkerSpec) -> None:
     global _worker
-    api = NotionAPI(
-        token=spec.token,
-        api_url=spec.api_url,
-        concurrency=1,
-        rate_limit=spec.pacer.configured_rate,
-        max_retries=spec.max_retries,
-        timeout=spec.timeout,
-        retry_base_delay=spec.retry_base_delay,
-        pacer=spec.pacer,
-    )
+    api = spec.open_client()
     warnings: list[str] = []
     fetcher = PageFetcher(api, Cache(spec.cache_dir), comments=spec.comments, warn=warnings.append)
     _worker = _Worker(fetcher, warnings)
-    spec.pacer.on_pause = _worker.pauses.append
+    api.pacer.on_pause = _worker.pauses.append
 
 
 def _ready() -> None:
