@@ -8,6 +8,7 @@ memory at once.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import html
 import io
@@ -161,15 +162,19 @@ class Publisher:
         self.links = links or SiteLinks(tree.pages())
         for page in tree.pages():
             _name_people(page.obj, tree.users)
-        self._site_digest = _digest(
+
+    @functools.cached_property
+    def _site_digest(self) -> str:
+        """Anything a change of which may change every page: links, titles, names.
+        Worked out when first needed: a worker process only renders, never plans."""
+        return _digest(
             RENDER_FORMAT,
             __version__,
-            edit_link,
+            self.edit_link,
             sorted(self.links.paths.items()),
             sorted(self.links.titles.items()),
-            sorted((uid, str(user.get("name"))) for uid, user in tree.users.items()),
+            sorted((uid, str(user.get("name"))) for uid, user in self.tree.users.items()),
         )
-        """Anything a change of which may change every page: links, titles, names."""
 
     def plan(self, staged: Callable[[str], bool]) -> list[tuple[Page, str | None, bool]]:
         """(page, render key, whether the staged copy can stay) for every page: a page
