@@ -7,7 +7,7 @@ and turn each page into Markdown with a trivial converter (prefix + plain text; 
 escaping, no links, no assets, no cache). It makes the minimum requests the API needs to
 read the content, so its request count is also the floor the plugin is compared with.
 
-Run (against an emulator, e.g. `python -m mkdocs_notion_sync.emulator --port 8765`):
+Run (against an emulator, e.g. `python -m notion_emulator --port 8765`):
     python bench/baseline.py --api-url http://127.0.0.1:8765 --token secret_demo \
         --root 1f2e3d4c-5b6a-7988-1f2e-3d4c5b6a7988
 """

@@ -2,7 +2,7 @@
 
 Why: the bundled demo workspace has a dozen pages; throughput, request counts and memory
 only show at 1,000-20,000 pages. This writes a deterministic (seeded) workspace in the
-emulator's authoring format (documented at the top of mkdocs_notion_sync/emulator/
+emulator's authoring format (documented at the top of notion_emulator/
 workspace.py): one root page (the sync source) holding a few top-level sections, each a
 tree 2-4 levels deep with varying fan-out; every page carries ~30 blocks of a realistic
 mix (annotated prose with links, headings, nested bulleted and numbered lists, a code
@@ -15,7 +15,7 @@ Run:
     python -c "from bench.generate import generate; ws = generate(1000)"
 
 `--pages` counts every page the site will have: regular pages, database entries, and
-the root. The JSON feeds `python -m mkdocs_notion_sync.emulator --workspace FILE`.
+the root. The JSON feeds `python -m notion_emulator --workspace FILE`.
 """
 
 from __future__ import annotations

@@ -16,8 +16,6 @@ Cold and peer scenarios run `--repeat` times (default 3) and keep the median run
 
 Scenarios (`--scenarios`, comma-separated, default all but profile):
     cold       cold sync, emulator unthrottled, plugin rate_limit 10000, concurrency 4 and 8
-               (worker processes on, the default at that rate), then concurrency 8 on
-               threads only (`processes: 0`) as `cold-c8-threads`
     peers      notion2md (page by page through its library API) and bench/baseline.py
     warm       second sync on the same cache_dir, nothing changed
     changed    sync after 1 % of the pages were edited through the emulator's workspace API
@@ -30,12 +28,11 @@ Scenarios (`--scenarios`, comma-separated, default all but profile):
 
 Each measurement runs in a fresh subprocess (`run.py --child SPEC`), so peak RSS
 (VmHWM from /proc/self/status at the end of the child; not ru_maxrss, which Linux carries
-over from the forking parent across execve) is per scenario; the plugin's worker
-processes are sampled from /proc every 20 ms and reported apart (`workers' RSS MB`, the
-sum of their peaks); the emulator lives in this parent process, so its memory is not
-counted, and its CPU use is reported as `emu CPU%` (100 % means the emulator was the
-bottleneck). Request counts are what the emulator saw (`Emulator.stats`). Results accumulate in
-OUT/results.json (re-running a size replaces its rows); OUT/summary.md holds the
+over from the forking parent across execve) is per scenario; the emulator lives in this
+parent process, so its memory is not counted, and its CPU use is reported as `emu CPU%`
+(100 % means the emulator was the bottleneck). Request counts are what the emulator saw
+(`Emulator.stats`). Results accumulate in OUT/results.json (re-running a size replaces
+its rows); OUT/summary.md holds the
 tables and OUT/scaling.png the plot (skipped when matplotlib is missing).
 """
 
@@ -92,41 +89,6 @@ def rss_parts_mb() -> dict[str, float]:
     return parts
 
 
-class WorkerMemory:
-    """Peak RSS of this process's children (the plugin's worker processes), sampled
-    every 20 ms from /proc: VmHWM is each child's own high-water mark, so the last
-    sample before a child exits is its peak."""
-
-    def __init__(self) -> None:
-        self.peaks: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            for task in Path("/proc/self/task").iterdir():
-                try:
-                    pids = (task / "children").read_text().split()
-                except OSError:
-                    continue
-                for pid in pids:
-                    try:
-                        status = Path(f"/proc/{pid}/status").read_text()
-                    except OSError:
-                        continue
-                    for line in status.splitlines():
-                        if line.startswith("VmHWM:"):
-                            peak = int(line.split()[1]) / 1024
-                            self.peaks[int(pid)] = max(self.peaks.get(int(pid), 0.0), peak)
-
-    def stop(self) -> tuple[int, float]:
-        """(worker processes seen, sum of their peaks in MB)."""
-        self._stop.set()
-        self._thread.join()
-        return len(self.peaks), sum(self.peaks.values())
-
-
 def peak_rss_mb() -> float:
     """VmHWM: the high-water mark of this process's own address space. Not ru_maxrss:
     Linux carries ru_maxrss across execve, so a child forked from the parent (which holds
@@ -155,9 +117,9 @@ class Phases:
     """Wall seconds of the pipeline's parts, measured by wrapping them in the child."""
 
     fetch: float = 0.0
-    """Sync.run: the walk, requests, cache writes (asset downloads overlap it)."""
+    """SourceWalk.run: the walk, requests, cache writes (asset downloads overlap it)."""
     render: float = 0.0
-    """Publisher._render: cache read + front matter + conversion, per page."""
+    """PageComposer.compose: cache read + front matter + conversion, per page."""
     convert: float = 0.0
     """render_blocks alone."""
     blocks: int = 0
@@ -174,7 +136,9 @@ class Phases:
 
 def instrument(phases: Phases) -> None:
     """Wraps the core's phase functions with timers (this process only)."""
-    from mkdocs_notion_sync import assets, cache, publish, render, staging, sync
+    from mkdocs_notion_sync import render
+    from mkdocs_notion_sync.site import assets, compose, staging
+    from mkdocs_notion_sync.sync import cache, walk
 
     main = threading.main_thread()
 
@@ -192,7 +156,7 @@ def instrument(phases: Phases) -> None:
 
         setattr(owner, name, wrapper)
 
-    original_run = sync.Sync.run
+    original_run = walk.SourceWalk.run
 
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -203,8 +167,8 @@ def instrument(phases: Phases) -> None:
             phases.rss_after_fetch_mb = current_rss_mb()
             phases.rss_anon_after_fetch_mb = rss_parts_mb().get("RssAnon", 0.0)
 
-    sync.Sync.run = run  # type: ignore[method-assign]
-    original_convert = render.render_blocks  # what publish imported
+    walk.SourceWalk.run = run  # type: ignore[method-assign]
+    original_convert = render.render_blocks  # what compose imported
 
     def render_blocks(blocks: Any, ctx: Any) -> str:
         phases.blocks += count_blocks(blocks)
@@ -214,9 +178,9 @@ def instrument(phases: Phases) -> None:
         finally:
             phases.convert += time.perf_counter() - started
 
-    publish.__dict__["render_blocks"] = render_blocks
-    timed(publish.Publisher, "_render", "render")
-    timed(publish, "front_matter", "front_matter")
+    compose.__dict__["render_blocks"] = render_blocks
+    timed(compose.PageComposer, "compose", "render")
+    timed(compose, "front_matter", "front_matter")
     timed(cache.Cache, "get_page", "cache_read", main_only=True)
     timed(staging.Staging, "write", "stage")
     timed(assets.AssetStore, "close", "assets_wait")
@@ -235,8 +199,8 @@ class WarningCounter(logging.Handler):
 
 
 def settings_for(spec: JSON) -> Any:
-    from mkdocs_notion_sync.pipeline import Settings
-    from mkdocs_notion_sync.tree import Source
+    from mkdocs_notion_sync.settings import Settings
+    from mkdocs_notion_sync.sync.model import Source
 
     return Settings(
         sources=[Source(kind="page", id=spec["root"], dest="handbook")],
@@ -246,7 +210,6 @@ def settings_for(spec: JSON) -> Any:
         concurrency=int(spec.get("concurrency", 4)),
         rate_limit=float(spec.get("rate_limit", FAST_RATE)),
         max_retries=int(spec.get("max_retries", 8)),
-        processes=spec.get("processes"),
     )
 
 
@@ -315,9 +278,9 @@ def memory_probe(result: JSON) -> Callable[[], None]:
     rendered yet): what the sync itself keeps."""
     import tracemalloc
 
-    from mkdocs_notion_sync import sync
+    from mkdocs_notion_sync.sync import walk
 
-    original = sync.Sync.run
+    original = walk.SourceWalk.run
 
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
         value = original(self, *args, **kwargs)
@@ -332,37 +295,29 @@ def memory_probe(result: JSON) -> Callable[[], None]:
             ]
         return value
 
-    sync.Sync.run = run  # type: ignore[method-assign]
+    walk.SourceWalk.run = run  # type: ignore[method-assign]
     return lambda: None
 
 
 def child_sync(spec: JSON, result: JSON) -> None:
-    from mkdocs_notion_sync.pipeline import Pipeline
+    from mkdocs_notion_sync.pipeline import Session
 
     phases = Phases()
     instrument(phases)
     if spec.get("profile") == "tracemalloc":
         memory_probe(result)
-    pipeline = Pipeline(settings_for(spec))
+    session = Session(settings_for(spec))
     result["rss_before_run_mb"] = current_rss_mb()
     out_dir = Path(spec["out_dir"])
     with profiled(spec.get("profile"), result, out_dir, spec.get("label", "sync")):
         started = time.perf_counter()
-        outcome = pipeline.run()
+        outcome = session.build()
         result["wall_seconds"] = time.perf_counter() - started
-    report = pipeline.report
+    report = outcome.report
     result.update(
+        report.as_dict(),
         pages=report.pages_total,
-        pages_fetched=report.pages_fetched,
-        pages_cached=report.pages_cached,
-        api_requests=report.api_requests,
-        rate_limited=report.rate_limited,
-        retries=report.retries,
-        wait_seconds=report.wait_seconds,
         plugin_seconds=report.duration_seconds,
-        assets_downloaded=report.assets_downloaded,
-        assets_bytes=report.assets_bytes,
-        requests_by_endpoint=dict(report.requests_by_endpoint),
         documents=len(outcome.documents),
         phases=asdict(phases),
         summary=report.summary(),
@@ -373,11 +328,11 @@ def child_sync(spec: JSON, result: JSON) -> None:
         answers = []
         for _ in range(polls):
             started = time.perf_counter()
-            answers.append(pipeline.poll())
+            answers.append(session.poll(outcome.synced_ids))
             times.append(time.perf_counter() - started)
         result["poll_seconds"] = times
         result["poll_changed"] = answers
-    pipeline.close()
+    session.close()
 
 
 def child_build(spec: JSON, result: JSON) -> None:
@@ -395,12 +350,10 @@ def child_build(spec: JSON, result: JSON) -> None:
         build(config)
         result["build_seconds"] = time.perf_counter() - started
         plugin: Any = config.plugins["notion-sync"]
-        report = plugin.pipeline.report
+        report = plugin.session.report
         result.update(
+            report.as_dict(),
             pages=report.pages_total,
-            pages_fetched=report.pages_fetched,
-            api_requests=report.api_requests,
-            rate_limited=report.rate_limited,
             plugin_seconds=report.duration_seconds,
             summary=report.summary(),
             phases=asdict(phases),
@@ -477,10 +430,8 @@ def child_main(raw: str) -> None:
     import mkdocs_notion_sync.pipeline  # noqa: F401  (import cost is part of the baseline RSS)
 
     result["rss_after_import_mb"] = current_rss_mb()
-    workers = WorkerMemory()
     started = time.perf_counter()
     CHILDREN[spec["kind"]](spec, result)
-    result["worker_processes"], result["workers_peak_rss_mb"] = workers.stop()
     result["child_seconds"] = time.perf_counter() - started
     times = os.times()
     result["child_cpu_seconds"] = times.user + times.system
@@ -567,7 +518,7 @@ class Bench:
         self, size: int, scenarios: set[str], seed: int, cold_concurrency: list[int]
     ) -> None:
         from bench.generate import generate
-        from mkdocs_notion_sync.emulator import Emulator, Workspace
+        from notion_emulator import Emulator, Workspace
 
         started = time.perf_counter()
         data, stats = generate(size, seed)
@@ -600,19 +551,6 @@ class Bench:
                             "concurrency": concurrency,
                         },
                     )
-                top = max(cold_concurrency)
-                self.median_of(
-                    emulator,
-                    size,
-                    f"cold-c{top}-threads",
-                    {
-                        **base,
-                        "kind": "sync",
-                        "cache_dir": str(work / f"cold-c{top}-threads"),
-                        "concurrency": top,
-                        "processes": 0,
-                    },
-                )
             if "peers" in scenarios:
                 self.median_of(emulator, size, "baseline", {**base, "kind": "baseline"})
                 self.median_of(
@@ -804,7 +742,7 @@ def pages_per_minute(result: JSON) -> float | None:
 
 HEADER = (
     "| size | scenario | pages | pages/min | req/page | requests | 429s | plugin s | "
-    "build s | peak RSS MB | workers | workers' RSS MB | emu CPU% |"
+    "build s | peak RSS MB | emu CPU% |"
 )
 
 
@@ -817,7 +755,6 @@ def row_text(result: JSON) -> str:
         f"{_num(pages_per_minute(result), 0)} | {_num(per_page, 2)} | {_num(requests)} | "
         f"{_num(result.get('server_429'))} | {_num(result.get('plugin_seconds'), 2)} | "
         f"{_num(result.get('build_seconds'), 2)} | {_num(result.get('peak_rss_mb'), 0)} | "
-        f"{_num(result.get('worker_processes'))} | {_num(result.get('workers_peak_rss_mb'), 0)} | "
         f"{_num(result.get('emulator_cpu_pct'), 0)} |"
     )
 
@@ -830,7 +767,7 @@ def find(results: list[JSON], size: int, scenario: str) -> JSON | None:
 
 
 def summary(results: list[JSON]) -> str:
-    lines = ["## Figures", "", HEADER, "|" + "---|" * 13]
+    lines = ["## Figures", "", HEADER, "|" + "---|" * 11]
     lines += [row_text(r) for r in results]
     lines += ["", "## Ratios (our pages/min / theirs)", ""]
     lines += [
@@ -890,7 +827,6 @@ def plot(results: list[JSON], path: Path) -> str:
     for scenario, style in (
         ("cold-c4", "o-"),
         ("cold-c8", "s-"),
-        ("cold-c8-threads", "x:"),
         ("warm", "^-"),
         ("build-cold", "d--"),
     ):
@@ -898,7 +834,7 @@ def plot(results: list[JSON], path: Path) -> str:
             (
                 r["size"],
                 r.get("build_seconds") or r["plugin_seconds"],
-                r["peak_rss_mb"] + (r.get("workers_peak_rss_mb") or 0.0),
+                r["peak_rss_mb"],
             )
             for r in results
             if r["scenario"] == scenario and r.get("plugin_seconds")
@@ -912,14 +848,14 @@ def plot(results: list[JSON], path: Path) -> str:
     if not drawn:
         plt.close(fig)
         return "no results to plot"
-    for axis, label in ((left, "seconds"), (right, "peak RSS, build + workers (MB)")):
+    for axis, label in ((left, "seconds"), (right, "peak RSS of the build (MB)")):
         axis.set_xlabel("workspace size (pages)")
         axis.set_ylabel(label)
         axis.set_xscale("log")
         axis.grid(True, alpha=0.3)
         axis.legend()
     left.set_title("time (plugin; whole build for build-cold)")
-    right.set_title("peak RSS (sum over the build's processes)")
+    right.set_title("peak RSS")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

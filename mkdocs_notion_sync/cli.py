@@ -22,16 +22,21 @@ from typing import Any
 
 import yaml
 
-from .cache import Cache
-from .config import NotionSyncConfig, apply_env_overrides, resolve_token
+from .config import NotionSyncConfig, apply_env_overrides, settings_from
+from .demo import Demo
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
-from .pipeline import BlogAuthors, Pipeline, Settings, open_api, settings_from
-from .report import ProgressBar, human_bytes
+from .log import log
+from .notion.api import NotionAPI
+from .notion.objects import title_of
+from .pipeline import Session
+from .progress import ProgressBar
+from .report import human_bytes
+from .settings import Settings
+from .sync.cache import Cache
 
 PROG = "mkdocs-notion-sync"
 PLUGIN_NAMES = ("notion-sync", "mkdocs_notion_sync")
 DEFAULT_CONFIG = Path("mkdocs.yml")
-log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync")
 
 
 @dataclass
@@ -41,9 +46,14 @@ class Project:
     config_file: Path
     config: NotionSyncConfig
     settings: Settings
-    docs_dir: Path
+    demo: Demo | None = None
+    """The bundled emulator, when the options say `demo: true`."""
     secrets: set[str] = field(default_factory=set)
     """Values never to print (the token), whatever an error message carries."""
+
+    def close(self) -> None:
+        if self.demo is not None:
+            self.demo.stop()
 
 
 # -- reading mkdocs.yml ---------------------------------------------------------------
@@ -115,18 +125,20 @@ def load_project(config_file: Path) -> Project:
         key, error = errors[0]
         message = " ".join(str(error).split())
         raise ConfigError(f"{config_file}: notion-sync option '{key}': {message}")
-    base = config_file.resolve().parent
-    cache_dir = (base / config.cache_dir).resolve()
-    settings = settings_from(config, cache_dir, resolve_token(config.token))
     docs_dir = data.get("docs_dir") if isinstance(data, dict) else None
-    project = Project(
-        config_file=config_file,
-        config=config,
-        settings=settings,
-        docs_dir=(base / str(docs_dir or "docs")).resolve(),
-    )
-    project.secrets = _secrets(settings.token)
-    return project
+    demo = Demo() if config.demo else None
+    try:
+        settings = settings_from(
+            config,
+            config_file=config_file,
+            docs_dir=config_file.resolve().parent / str(docs_dir or "docs"),
+            endpoint=demo,
+        )
+    except BaseException:
+        if demo is not None:
+            demo.stop()
+        raise
+    return Project(config_file, config, settings, demo, _secrets(None if demo else settings.token))
 
 
 def _secrets(*values: str | None) -> set[str]:
@@ -175,7 +187,7 @@ def _row(
 def _check_api(settings: Settings) -> list[dict[str, Any]]:
     """The token row (integration name and round trip), then one row per source."""
     try:
-        api = open_api(settings)
+        api = NotionAPI(settings)
     except NotionSyncError as error:
         return [_row("token", "token", "", f"error: {error}", ok=False, reachable=None)]
     try:
@@ -206,9 +218,7 @@ def _check_api(settings: Settings) -> list[dict[str, Any]]:
         api.close()
 
 
-def _check_source(api: Any, kind: str, object_id: str) -> dict[str, Any]:
-    from .tree import title_of
-
+def _check_source(api: NotionAPI, kind: str, object_id: str) -> dict[str, Any]:
     try:
         obj = api.database(object_id) if kind == "database" else api.page(object_id)
     except NotionSyncError as error:
@@ -262,30 +272,28 @@ def pull(project: Project, out: Path, fmt: str) -> int:
     """What a build would publish, written to a folder (or the raw Notion objects)."""
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file, not a folder")
-    pipeline = Pipeline(project.settings)
-    pipeline.blog_authors = BlogAuthors(project.docs_dir)
-    try:
-        with _progress_bar(pipeline):
-            outcome = pipeline.run()
-        out.mkdir(parents=True, exist_ok=True)
-        if fmt == "json":
-            assert outcome.tree is not None
-            for page in outcome.tree.pages():
-                cached = pipeline.cache.get_page(page.id)
-                record = {"object": page.obj, "blocks": cached.blocks if cached else []}
-                text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-                _inside(out, page.path[:-3] + ".json").write_text(text, encoding="utf-8")
-        else:
-            for document in outcome.documents:
-                _inside(out, document.path).write_bytes(document.file.read_bytes())
-            for path, staged in outcome.extra_files.items():
-                _inside(out, path).write_bytes(staged.read_bytes())
-            for path, stored in outcome.assets.items():
-                _inside(out, path).write_bytes(stored.read_bytes())
-        print(pipeline.report.summary(), file=sys.stderr)
-        return 0
-    finally:
-        pipeline.close()
+    with _progress_bar() as bar:
+        session = Session(project.settings, progress=bar)
+        try:
+            outcome = session.build()
+            out.mkdir(parents=True, exist_ok=True)
+            if fmt == "json":
+                for page in outcome.tree.pages():
+                    cached = session.cache.get_page(page.id)
+                    record = {"object": page.obj, "blocks": cached.blocks if cached else []}
+                    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+                    _inside(out, page.path[:-3] + ".json").write_text(text, encoding="utf-8")
+            else:
+                for document in outcome.documents:
+                    _inside(out, document.path).write_bytes(document.file.read_bytes())
+                for path, staged in outcome.extra_files.items():
+                    _inside(out, path).write_bytes(staged.read_bytes())
+                for path, stored in outcome.assets.items():
+                    _inside(out, path).write_bytes(stored.read_bytes())
+        finally:
+            session.close()
+    print(session.report.summary(), file=sys.stderr)
+    return 0
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -301,18 +309,17 @@ _active_bar: ProgressBar | None = None
 
 
 @contextmanager
-def _progress_bar(pipeline: Pipeline) -> Iterator[None]:
-    """On a terminal, the sync's page count drives a bar instead of progress lines (which
-    the pipeline's ProgressLog writes through the log otherwise)."""
+def _progress_bar() -> Iterator[ProgressBar | None]:
+    """On a terminal, a bar the sync's page count drives instead of progress lines
+    (which the build's ProgressLog writes through the log otherwise)."""
     global _active_bar
     if not sys.stderr.isatty():
-        yield
+        yield None
         return
     bar = ProgressBar()
     _active_bar = bar
     try:
-        pipeline.progress = bar
-        yield
+        yield bar
     finally:
         _active_bar = None
         bar.finish()
@@ -344,16 +351,17 @@ class _StderrHandler(logging.Handler):
 def _logging_to_stderr(level: int, secrets: set[str]) -> Iterator[None]:
     """Only the plugin's own loggers (never httpx's, whose lines hold signed file URLs)."""
     handler = _StderrHandler(secrets)
-    saved = (log.level, log.propagate)
-    log.addHandler(handler)
-    log.setLevel(level)
-    log.propagate = False
+    logger = log.logger
+    saved = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
     try:
         yield
     finally:
-        log.removeHandler(handler)
-        log.setLevel(saved[0])
-        log.propagate = saved[1]
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 # -- cache ----------------------------------------------------------------------------
@@ -387,18 +395,6 @@ def cache_command(project: Project, action: str) -> int:
 
 
 # -- entry point ----------------------------------------------------------------------
-
-
-def _start_demo(project: Project) -> Any:
-    """`demo: true` works here too: the bundled emulator answers in-process."""
-    if not project.config.demo:
-        return None
-    from .emulator import DEMO_TOKEN, Emulator, Workspace
-
-    emulator = Emulator(Workspace.demo(), token=DEMO_TOKEN, port=0)
-    emulator.start()
-    project.settings.token, project.settings.api_url = DEMO_TOKEN, str(emulator.url)
-    return emulator
 
 
 def parser() -> argparse.ArgumentParser:
@@ -436,12 +432,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     secrets = _secrets()
-    emulator = None
+    project: Project | None = None
     try:
         with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO, secrets):
             project = load_project(args.config_file)
             secrets |= project.secrets
-            emulator = _start_demo(project)
             if args.command == "check":
                 return check(project, args.json)
             if args.command == "pull":
@@ -466,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     finally:
-        if emulator is not None:
-            emulator.stop()
+        if project is not None:
+            project.close()
 
 
 if __name__ == "__main__":

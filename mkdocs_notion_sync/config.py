@@ -1,8 +1,10 @@
-"""The plugin's options: typed, validated, and overridable from the environment.
+"""The plugin's options: typed, validated, overridable from the environment, and turned
+into the one `Settings` the core runs on.
 
 Every option can be set by `NOTION_SYNC_<OPTION>` so that CI can switch a build to
 offline or point it at another API root without editing mkdocs.yml; the environment
-wins because it is the more specific, per-run setting.
+wins because it is the more specific, per-run setting. This module imports MkDocs (its
+config classes); the core imports only `settings.py`.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-from .ids import parse_notion_id
+from .errors import ConfigError
+from .notion.ids import parse_notion_id
+from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR, Settings
+from .sync.model import Source
 
 ENV_PREFIX = "NOTION_SYNC_"
-DEFAULT_API_URL = "https://api.notion.com"
 
 
 class NotionId(c.Type[str]):
@@ -141,8 +146,8 @@ OPTION_HELP = {
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
     "download_external": "also download external (non-Notion) images and files",
     "max_asset_size": "largest file downloaded, in MiB; bigger files are left out with a warning",
-    "processes": "worker processes that fetch and render big syncs when `rate_limit` allows "
-    "more than one core can send (a local mirror); unset: one per core (at most 4), 0: none",
+    "processes": "deprecated, does nothing: worker processes were removed (one process keeps "
+    "up with Notion's rate limit)",
     "demo": "serve the bundled demo workspace from the in-process emulator (no token needed)",
     "page": "a Notion page id or URL: the page and all its child pages",
     "database": "a Notion database id or URL: an index page and one page per entry",
@@ -163,7 +168,7 @@ class NotionSyncConfig(base.Config):
     token = c.Optional(c.Type(str))
     api_url = c.URL(default=DEFAULT_API_URL)
     sources = c.ListOfItems(SourceOption(), default=[])
-    cache_dir = c.Type(str, default=".cache/plugin/notion-sync")
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
     offline = c.Type(bool, default=False)
     concurrency = Count(default=4, minimum=1, maximum=64)
     rate_limit = Number(default=3.0, minimum=0.01, maximum=10_000)
@@ -176,7 +181,11 @@ class NotionSyncConfig(base.Config):
     comments = c.Type(bool, default=False)
     download_external = c.Type(bool, default=False)
     max_asset_size = Number(default=50, minimum=0.000001, maximum=10_000)
-    processes = c.Optional(Count(default=None, minimum=0, maximum=64))
+    processes = c.Deprecated(
+        message="notion-sync option '{}' does nothing now and can be removed: worker "
+        "processes were removed, one process keeps up with Notion's rate limit",
+        option_type=c.Optional(Count(default=None, minimum=0, maximum=64)),
+    )
     demo = c.Type(bool, default=False)
 
 
@@ -203,3 +212,62 @@ def resolve_token(configured: str | None, environ: Mapping[str, str] | None = No
     env = os.environ if environ is None else environ
     token = configured or env.get("NOTION_TOKEN")
     return token.strip() if token and token.strip() else None
+
+
+class Endpoint(Protocol):
+    """Where the API is, when it is not where the options say: the demo emulator."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def token(self) -> str: ...
+
+
+def settings_from(
+    config: NotionSyncConfig,
+    *,
+    config_file: str | Path | None,
+    docs_dir: str | Path | None,
+    endpoint: Endpoint | None = None,
+) -> Settings:
+    """The one Settings of a build: paths resolved against mkdocs.yml's folder (as
+    Material's plugins resolve theirs), the token looked up, the demo's API if any."""
+    base_dir = Path(config_file or ".").resolve().parent
+    cache_dir = (base_dir / config.cache_dir).resolve()
+    docs = Path(docs_dir).resolve() if docs_dir is not None else None
+    if docs is not None and (cache_dir == docs or docs in cache_dir.parents):
+        raise ConfigError(f"cache_dir {cache_dir} must not be inside docs_dir")
+    sources = tuple(
+        Source(
+            kind="page" if s.page else "database",
+            id=str(s.page or s.database),
+            dest=s.dest,
+            filter=s.filter,
+            sorts=s.sorts,
+            columns=tuple(s.columns) if s.columns else None,
+            slug_property=s.slug_property,
+            blog=s.blog,
+        )
+        for s in config.sources
+    )
+    return Settings(
+        sources=sources,
+        cache_dir=cache_dir,
+        docs_dir=docs,
+        token=endpoint.token if endpoint else resolve_token(config.token),
+        api_url=endpoint.url if endpoint else config.api_url,
+        offline=config.offline,
+        concurrency=config.concurrency,
+        rate_limit=config.rate_limit,
+        max_retries=config.max_retries,
+        timeout=config.timeout,
+        on_error="warn" if config.on_error == "warn" else "fail",
+        edit_link=config.edit_link,
+        comments=config.comments,
+        download_external=config.download_external,
+        max_asset_size=config.max_asset_size,
+        poll_interval=config.poll_interval,
+        metrics_file=config.metrics_file,
+        demo=config.demo,
+    )

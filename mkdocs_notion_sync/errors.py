@@ -6,32 +6,57 @@ can quote the request to Notion support. Messages never contain the token.
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """Notion's error codes (https://developers.notion.com/reference/status-codes), plus
+    the ones notion-client reports for answers without a Notion body."""
+
+    UNAUTHORIZED = "unauthorized"
+    RESTRICTED_RESOURCE = "restricted_resource"
+    OBJECT_NOT_FOUND = "object_not_found"
+    RATE_LIMITED = "rate_limited"
+    INVALID_JSON = "invalid_json"
+    INVALID_REQUEST_URL = "invalid_request_url"
+    INVALID_REQUEST = "invalid_request"
+    VALIDATION_ERROR = "validation_error"
+    MISSING_VERSION = "missing_version"
+    CONFLICT_ERROR = "conflict_error"
+    INTERNAL_SERVER_ERROR = "internal_server_error"
+    BAD_GATEWAY = "bad_gateway"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    GATEWAY_TIMEOUT = "gateway_timeout"
+    SERVICE_OVERLOAD = "service_overload"
+    CLIENT_RESPONSE_ERROR = "notionhq_client_response_error"
+    """notion-client's code for an answer that is not a Notion error body."""
+    NONE = ""
+    """Not an error Notion reported (our own checks, the network)."""
+
+    @classmethod
+    def of(cls, value: object) -> ErrorCode:
+        """The code of a raw value (a str or notion-client's own enum), or NONE."""
+        raw = str(getattr(value, "value", value) or "")
+        try:
+            return cls(raw)
+        except ValueError:
+            return cls.NONE
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class NotionSyncError(Exception):
     """Base of every error the plugin reports instead of a traceback."""
 
-    def __init__(self, message: str, *, code: str = "", request_id: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: ErrorCode = ErrorCode.NONE, request_id: str | None = None
+    ) -> None:
         if request_id:
             message = f"{message} (Notion request id {request_id})"
         super().__init__(message)
         self.code = code
         self.request_id = request_id
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Rebuilt as it is, whatever the subclass's constructor: worker processes hand
-        their errors back to the build."""
-        return (_rebuild, (type(self), self.args, self.__dict__))
-
-
-def _rebuild(
-    kind: type[NotionSyncError], args: tuple[Any, ...], state: dict[str, Any]
-) -> NotionSyncError:
-    error = kind.__new__(kind)
-    Exception.__init__(error, *args)
-    error.__dict__.update(state)
-    return error
 
 
 class ConfigError(NotionSyncError):
@@ -64,7 +89,7 @@ class NotSharedError(NotionSyncError):
                 f"(in Notion: open the {kind}, ... menu > Connections > add your integration) "
                 "and check the id"
             )
-        super().__init__(message, code="object_not_found", request_id=request_id)
+        super().__init__(message, code=ErrorCode.OBJECT_NOT_FOUND, request_id=request_id)
         self.object_id = object_id
 
 
@@ -78,10 +103,6 @@ class RequestRejected(NotionSyncError):
 
 class UnreachableError(NotionSyncError):
     """The API could not be reached, or kept failing until the circuit breaker opened."""
-
-
-class WorkerFailed(NotionSyncError):
-    """A worker process of a big sync died (killed, out of memory, or never started)."""
 
 
 class OfflineMiss(NotionSyncError):

@@ -8,11 +8,10 @@ the poller backs off and tries again.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.watch")
+from .log import log
 
 MAX_BACKOFF = 300.0
 
@@ -52,12 +51,10 @@ class ChangePoller:
             except Exception as error:
                 self.errors += 1
                 delay = min(delay * 2, MAX_BACKOFF)
-                log.warning(
-                    "notion-sync: change check failed (%s); next try in %.0fs", error, delay
-                )
+                log.warning("change check failed (%s); next try in %.0fs", error, delay)
                 continue
             self.polls += 1
             delay = self.interval
             if changed:
-                log.info("notion-sync: Notion changed, rebuilding")
+                log.info("Notion changed, rebuilding")
                 self.on_change()

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from mkdocs_notion_sync.emulator import DEMO_TOKEN, Emulator, Workspace
+from notion_emulator import DEMO_TOKEN, Emulator, Workspace
 
-from .workspaces import TOKEN
+from .support.workspaces import TOKEN
 
 
 @pytest.fixture(autouse=True)

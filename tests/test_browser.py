@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .local_http import serving
+from .support.local_http import serving
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 
-from mkdocs_notion_sync.emulator import Emulator, Workspace
+from notion_emulator import Emulator
 
-from .sitebuild import BuiltSite, run_build, write_site
-from .workspaces import FAQ, GUIDE, ROOT, SETUP, SETUP_PARA, TOKEN, handbook
+from .support.emulators import emulate
+from .support.sitebuild import BuiltSite, run_build, write_site
+from .support.workspaces import FAQ, GUIDE, ROOT, SETUP, SETUP_PARA, TOKEN, handbook
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(handbook()), token=TOKEN) as emu:
+    with emulate(handbook()) as emu:
         yield emu
 
 
@@ -257,7 +258,7 @@ def test_an_unknown_block_warns_naming_the_page_and_block_and_fails_strict(tmp_p
             }
         ]
     }
-    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+    with emulate(workspace) as emu:
         lenient = run_build(write_site(tmp_path / "lenient", _plugin(emu)))
         strict = run_build(write_site(tmp_path / "strict", _plugin(emu)), strict=True)
     assert lenient.error is None

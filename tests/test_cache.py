@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_notion_sync.cache import FORMAT, Cache, CachedPage
-from mkdocs_notion_sync.fetch import outline_of
+from mkdocs_notion_sync.sync.cache import FORMAT, Cache, CachedPage
+from mkdocs_notion_sync.sync.fetch import outline_of
 
 
 def _page(page_id: str = "p1") -> CachedPage:
@@ -49,7 +49,7 @@ def test_stats_and_clear(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     _put(cache, _page("a"))
     _put(cache, _page("b"))
-    cache.put_json("asset", "k", "x.png")
+    cache.assets.put("k", "x.png")
     cache.assets_dir.mkdir(parents=True)
     (cache.assets_dir / "x.png").write_bytes(b"12345")
     stats = cache.stats()

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 
 from mkdocs_notion_sync.cli import main
-from mkdocs_notion_sync.emulator import Emulator, Workspace
+from notion_emulator import Emulator
 
-from .local_http import serving
-from .sitebuild import run_build, write_site
-from .workspaces import GUIDE, ROOT, TOKEN, handbook
+from .support.emulators import emulate
+from .support.local_http import serving
+from .support.sitebuild import run_build, write_site
+from .support.workspaces import GUIDE, ROOT, TOKEN, handbook
 
 UNSHARED = "99999999-9999-4999-8999-999999999999"
 TRASHED = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
@@ -37,7 +38,7 @@ def _workspace() -> dict[str, Any]:
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(_workspace()), token=TOKEN) as emu:
+    with emulate(_workspace()) as emu:
         yield emu
 
 

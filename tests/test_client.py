@@ -5,25 +5,29 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from mkdocs_notion_sync.client import CircuitBreaker, NotionAPI, Pacer, endpoint_name
-from mkdocs_notion_sync.emulator import Emulator, Workspace
 from mkdocs_notion_sync.errors import (
     AuthError,
     NotSharedError,
     RequestRejected,
     UnreachableError,
 )
+from mkdocs_notion_sync.notion.api import NotionAPI
+from mkdocs_notion_sync.notion.pacing import CircuitBreaker, Pacer, endpoint_name
+from mkdocs_notion_sync.settings import Settings
+from notion_emulator import Emulator, Workspace
 
-from .checks import assert_no_request_inside_a_retry_after_window
-from .workspaces import ROOT, TOKEN, many_pages
+from .support.checks import assert_no_request_inside_a_retry_after_window
+from .support.emulators import emulate
+from .support.workspaces import ROOT, TOKEN, many_pages
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(many_pages(30)), token=TOKEN) as emu:
+    with emulate(many_pages(30)) as emu:
         yield emu
 
 
@@ -38,23 +42,14 @@ def _close_clients() -> Iterator[None]:
         _OPEN.pop().close()
 
 
-def _api(emulator: Emulator, **options: float) -> NotionAPI:
+def _api(emulator: Emulator, **options: Any) -> NotionAPI:
     settings = {"concurrency": 4, "rate_limit": 1000.0, "max_retries": 5, "timeout": 5.0}
     settings.update(options)
-    api = _new(
-        token=TOKEN,
-        api_url=emulator.url,
-        concurrency=int(settings["concurrency"]),
-        rate_limit=settings["rate_limit"],
-        max_retries=int(settings["max_retries"]),
-        timeout=settings["timeout"],
-        retry_base_delay=0.01,
-    )
-    return api
+    return _new(token=TOKEN, api_url=emulator.url, retry_base_delay=0.01, **settings)
 
 
-def _new(**kwargs: object) -> NotionAPI:
-    api = NotionAPI(**kwargs)  # type: ignore[arg-type]
+def _new(**options: Any) -> NotionAPI:
+    api = NotionAPI(Settings(**options))
     _OPEN.append(api)
     return api
 
@@ -183,7 +178,7 @@ def test_a_rejected_query_names_notions_complaint() -> None:
             ],
         }
     )
-    with Emulator(workspace, token=TOKEN) as emu:
+    with emulate(workspace) as emu:
         api = _api(emu)
         database = api.database("88888888-8888-4888-8888-888888888888")
         source = database["data_sources"][0]["id"]
@@ -243,7 +238,7 @@ def test_a_proxy_from_the_environment_is_used_and_no_proxy_respected(
 ) -> None:
     import httpx
 
-    from mkdocs_notion_sync.connection import KeepAliveTransport, inner_transport
+    from mkdocs_notion_sync.notion.transport import KeepAliveTransport, inner_transport
 
     for name in (
         "HTTP_PROXY",
@@ -277,7 +272,7 @@ def test_the_lean_client_sends_what_httpx_would() -> None:
     import httpx
     from notion_client import Client
 
-    from mkdocs_notion_sync.connection import DirectClient
+    from mkdocs_notion_sync.notion.transport import DirectClient
 
     def recorder(sent: list[httpx.Request]) -> httpx.MockTransport:
         def answer(request: httpx.Request) -> httpx.Response:

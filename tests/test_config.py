@@ -13,7 +13,7 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_notion_sync.config import NotionSyncConfig, apply_env_overrides
 
-from .sitebuild import collecting_logs, write_site
+from .support.sitebuild import collecting_logs, write_site
 
 PAGE = "1f2e3d4c5b6a79881f2e3d4c5b6a7988"
 

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from mkdocs_notion_sync.emulator import Emulator, Workspace
-
-from .sitebuild import BuiltSite, run_build, write_site
+from .support.emulators import emulate
+from .support.sitebuild import BuiltSite, run_build, write_site
+from .support.workspaces import ROOT, TOKEN
 from .test_render_support import CORPUS, load_corpus_page
-from .workspaces import ROOT, TOKEN
 
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "misc").is_dir(), reason=f"Notion recordings not found at {CORPUS}"
@@ -43,7 +42,7 @@ def _servable(block: dict[str, Any]) -> dict[str, Any]:
 def _build(tmp_path: Path, name: str) -> BuiltSite:
     blocks = [_servable(block) for block in load_corpus_page(name)]
     workspace = {"pages": [{"id": ROOT, "title": "Recorded page", "blocks": blocks}]}
-    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+    with emulate(workspace) as emu:
         plugin = {"api_url": emu.url, "token": TOKEN, "sources": [{"page": ROOT, "dest": "rec"}]}
         site = run_build(write_site(tmp_path, plugin))
     assert site.error is None, site.messages()

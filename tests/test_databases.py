@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from mkdocs_notion_sync.emulator import Emulator, Workspace
+from notion_emulator import Emulator
 
-from .sitebuild import BuiltSite, run_build, write_site
-from .workspaces import (
+from .support.emulators import emulate
+from .support.sitebuild import BuiltSite, run_build, write_site
+from .support.workspaces import (
     PEOPLE,
     TOKEN,
     changelog_database,
@@ -43,7 +44,7 @@ def workspace() -> dict[str, Any]:
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(workspace()), token=TOKEN) as emu:
+    with emulate(workspace()) as emu:
         yield emu
 
 
@@ -261,7 +262,7 @@ def test_relations_past_25_references_are_fetched_in_full(tmp_path: Path) -> Non
             }
         ]
     }
-    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+    with emulate(workspace) as emu:
         site = _build(tmp_path, emu, {"database": DB, "dest": "graph"})
         assert emu.stats.by_endpoint.get("GET /v1/pages/{id}/properties/{property_id}", 0) >= 1
     table = site.html("graph/hub/index.html").select_one("article .notion-properties table")
@@ -270,8 +271,9 @@ def test_relations_past_25_references_are_fetched_in_full(tmp_path: Path) -> Non
 
 
 def test_the_serve_poll_notices_a_newchangelog_entry(tmp_path: Path, emulator: Emulator) -> None:
-    from mkdocs_notion_sync.pipeline import Pipeline, Settings
-    from mkdocs_notion_sync.tree import Source
+    from mkdocs_notion_sync.pipeline import Session
+    from mkdocs_notion_sync.settings import Settings
+    from mkdocs_notion_sync.sync.model import Source
 
     settings = Settings(
         sources=[Source("database", DB, "changelog")],
@@ -280,11 +282,11 @@ def test_the_serve_poll_notices_a_newchangelog_entry(tmp_path: Path, emulator: E
         api_url=emulator.url,
         rate_limit=1000,
     )
-    pipeline = Pipeline(settings, warn=lambda message: None)
+    session = Session(settings)
     try:
-        pipeline.run()
-        assert pipeline.poll() is False
+        synced = session.build().synced_ids
+        assert session.poll(synced) is False
         emulator.workspace.add_page(DB, "Third release", properties={"Published": True})
-        assert pipeline.poll() is True
+        assert session.poll(synced) is True
     finally:
-        pipeline.close()
+        session.close()

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from mkdocs_notion_sync.emulator import Emulator, Workspace
+from notion_emulator import Emulator
 
-from .sitebuild import run_build, write_site
-from .workspaces import GUIDE, IMAGE, OUTSIDE, ROOT, SETUP, SETUP_PARA, TOKEN, handbook
+from .support.emulators import emulate
+from .support.sitebuild import run_build, write_site
+from .support.workspaces import GUIDE, IMAGE, OUTSIDE, ROOT, SETUP, SETUP_PARA, handbook
 
 HAND_WRITTEN = f"""# Policies
 
@@ -32,7 +33,7 @@ See [the guide](https://www.notion.so/Guide-{GUIDE.replace("-", "")}) and
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(handbook()), token=TOKEN) as emu:
+    with emulate(handbook()) as emu:
         yield emu
 
 

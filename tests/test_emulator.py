@@ -16,7 +16,7 @@ from notion_client import APIResponseError, Client
 from notion_client.errors import UnknownHTTPResponseError
 from notion_client.helpers import collect_paginated_api
 
-from mkdocs_notion_sync.emulator import (
+from notion_emulator import (
     DEMO_DATA_SOURCE_ID,
     DEMO_DATABASE_ID,
     DEMO_ROOT_PAGE_ID,
@@ -706,7 +706,7 @@ def test_command_line_serves_the_demo() -> None:
     import sys
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs_notion_sync.emulator", "--port", "0"],
+        [sys.executable, "-m", "notion_emulator", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

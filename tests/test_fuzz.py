@@ -4,20 +4,26 @@ a proxy in front of it) sends, the only failures are the documented ones."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_notion_sync.assets import AssetStore, files_in, safe_extension
-from mkdocs_notion_sync.cache import Cache, CachedPage
-from mkdocs_notion_sync.fetch import _child_pages, outline_of
-from mkdocs_notion_sync.links import assign_paths
-from mkdocs_notion_sync.publish import Publisher
+from mkdocs_notion_sync.log import Warnings
+from mkdocs_notion_sync.notion.objects import files_in, title_of
 from mkdocs_notion_sync.render.properties import plain_property, property_front_matter
-from mkdocs_notion_sync.sync import _columns
-from mkdocs_notion_sync.tree import Page, Source, SyncedTree, title_of
+from mkdocs_notion_sync.settings import Settings
+from mkdocs_notion_sync.site.assets import AssetStore, safe_extension
+from mkdocs_notion_sync.site.compose import PageComposer
+from mkdocs_notion_sync.site.databases import csv_for
+from mkdocs_notion_sync.site.paths import assign_paths
+from mkdocs_notion_sync.site.render_cache import RenderCache
+from mkdocs_notion_sync.sync.cache import Cache, CachedPage
+from mkdocs_notion_sync.sync.fetch import _child_pages, outline_of
+from mkdocs_notion_sync.sync.fetch import columns_of as _columns
+from mkdocs_notion_sync.sync.model import Page, Source, SyncedTree
 
 KEYS = st.sampled_from(
     [
@@ -136,7 +142,9 @@ def test_publishing_random_pages_never_crashes(
     tmp_path: Path, page_obj: dict[str, Any], props: dict[str, Any], blocks: list[dict[str, Any]]
 ) -> None:
     cache = Cache(tmp_path / "cache")
-    assets = AssetStore(cache, offline=True)
+    pool = ThreadPoolExecutor(2)
+    offline = Settings(cache_dir=tmp_path / "cache", offline=True)
+    assets = AssetStore(cache, offline, pool)
     try:
         source = Source(kind="database", id="db", dest="docs")
         database = Page(id="db", kind="database", title="DB", source=source, obj={"title": []})
@@ -153,12 +161,13 @@ def test_publishing_random_pages_never_crashes(
         record = CachedPage(obj=entry_obj, blocks=blocks, fetched_at="2026-01-01T00:00:00.000Z")
         cache.put_page(record, outline_of(record))
         assign_paths([database])
-        warnings: list[str] = []
-        publisher = Publisher(SyncedTree(roots=[database]), cache, assets, warnings.append)
-        for page, key, _ in publisher.plan(lambda path: False):
-            document = publisher.render_document(page, key)
-            assert document.markdown is not None and document.markdown.startswith("---\n")
-        assert isinstance(publisher.csv_for(database), str)
+        composer = PageComposer(SyncedTree(roots=[database]), cache, assets, Warnings(), offline)
+        renders = RenderCache(composer, cache)
+        for page, key, _ in renders.plan(lambda path: False):
+            markdown = renders.render(page, key)
+            assert markdown.startswith("---\n")
+        assert isinstance(csv_for(database), str)
     finally:
         assets.close()
+        pool.shutdown()
         cache.close()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mkdocs_notion_sync.ids import parse_notion_id, parse_notion_url
+from mkdocs_notion_sync.notion.ids import parse_notion_id, parse_notion_url
 
 PAGE = "1f2e3d4c-5b6a-7988-1f2e-3d4c5b6a7988"
 BLOCK = "0a0b0c0d-0e0f-4011-8213-141516171819"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mkdocs_notion_sync.links import SiteLinks, assign_paths, page_slug, relative_link
-from mkdocs_notion_sync.tree import Page, Source
+from mkdocs_notion_sync.site.paths import SiteLinks, assign_paths, page_slug, relative_link
+from mkdocs_notion_sync.sync.model import Page, Source
 
 SOURCE = Source(kind="page", id="root", dest="handbook")
 

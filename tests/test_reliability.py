@@ -18,17 +18,18 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_notion_sync.emulator import Emulator, Faults, Workspace
+from notion_emulator import Emulator, Faults
 
-from .sitebuild import BuiltSite, run_build, write_site
-from .workspaces import FAQ, GUIDE, ROOT, TOKEN, handbook, many_pages
+from .support.emulators import emulate
+from .support.sitebuild import BuiltSite, run_build, write_site
+from .support.workspaces import FAQ, GUIDE, ROOT, TOKEN, handbook, many_pages
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(handbook()), token=TOKEN) as emu:
+    with emulate(handbook()) as emu:
         yield emu
 
 
@@ -74,7 +75,7 @@ def test_the_build_completes_with_every_page_under_faults(
 
 
 def test_pagination_without_a_cursor_fails_cleanly(tmp_path: Path) -> None:
-    with Emulator(Workspace.from_dict(many_pages(120, 1)), token=TOKEN) as emu:
+    with emulate(many_pages(120, 1)) as emu:
         emu.faults.broken_cursor = True
         site = run_build(_config(tmp_path, emu))
     assert site.error is not None
@@ -116,7 +117,7 @@ def test_a_trashed_page_disappears_and_a_trashed_source_fails_clearly(
 
 
 def test_expired_file_urls_are_refreshed(tmp_path: Path) -> None:
-    with Emulator(Workspace.from_dict(handbook()), token=TOKEN, file_ttl=0.5) as emu:
+    with emulate(handbook(), file_ttl=0.5) as emu:
         config = _config(tmp_path, emu)
         assert run_build(config).error is None
         shutil.rmtree(tmp_path / ".cache/plugin/notion-sync/assets")  # the file is gone...
@@ -140,7 +141,7 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path, emulator: Emulator) -> None:
 
 
 def test_kill_9_mid_build_leaves_a_usable_cache(tmp_path: Path) -> None:
-    with Emulator(Workspace.from_dict(many_pages(80, 5)), token=TOKEN) as emu:
+    with emulate(many_pages(80, 5)) as emu:
         emu.faults.slow_seconds = 0.02
         config = _config(tmp_path, emu, concurrency=2)
         env = {**os.environ, "NOTION_TOKEN": TOKEN, "NO_MKDOCS_2_WARNING": "1"}
@@ -231,7 +232,7 @@ def hostile_workspace() -> dict[str, Any]:
 
 
 def test_hostile_content_renders_as_text_and_writes_nothing_outside(tmp_path: Path) -> None:
-    with Emulator(Workspace.from_dict(hostile_workspace()), token=TOKEN) as emu:
+    with emulate(hostile_workspace()) as emu:
         site = run_build(_config(tmp_path, emu))
     assert site.error is None, site.messages()
     for page in site.pages():
@@ -265,7 +266,7 @@ def test_a_10000_block_page_builds(tmp_path: Path) -> None:
             }
         ],
     }
-    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+    with emulate(workspace) as emu:
         site = run_build(_config(tmp_path, emu))
         assert site.error is None
         assert emu.stats.by_endpoint["GET /v1/blocks/{id}/children"] == 100
@@ -322,7 +323,7 @@ def test_a_child_page_that_vanishes_during_the_walk_follows_on_error(tmp_path: P
     guide = workspace["pages"][0]["blocks"][6]["page"]
     assert guide["id"] == GUIDE
     guide["shared"] = False
-    with Emulator(Workspace.from_dict(workspace), token=TOKEN) as emu:
+    with emulate(workspace) as emu:
         failed = run_build(_config(tmp_path / "fail", emu))
         warned = run_build(_config(tmp_path / "warn", emu, on_error="warn"))
     assert failed.error is not None

@@ -4,7 +4,8 @@ import itertools
 import json
 from pathlib import Path
 
-from mkdocs_notion_sync.report import ProgressLog, SyncReport, human_bytes
+from mkdocs_notion_sync.progress import ProgressLog
+from mkdocs_notion_sync.report import SyncReport, human_bytes
 
 
 def test_summary_line_has_the_contract_form() -> None:

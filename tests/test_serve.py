@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_notion_sync.emulator import Emulator, Workspace
+from notion_emulator import Emulator
 
-from .sitebuild import write_site
-from .workspaces import ROOT, SETUP_PARA, TOKEN, handbook
+from .support.emulators import emulate
+from .support.sitebuild import write_site
+from .support.workspaces import ROOT, SETUP_PARA, TOKEN, handbook
 
 POLL = 1.0
 
@@ -48,7 +49,7 @@ def _wait_for(url: str, text: str, timeout: float) -> float:
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(Workspace.from_dict(handbook()), token=TOKEN) as emu:
+    with emulate(handbook()) as emu:
         yield emu
 
 

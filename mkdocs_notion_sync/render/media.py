@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..notion.objects import file_url as url_of_file
 from .context import Block
 from .escape import attribute, escape_text, safe_url
 from .rich_text import plain_text
@@ -91,11 +92,8 @@ def file(block: Block, walk: Walk) -> str:
 
 def _name_from(data: dict[str, Any]) -> str:
     """The last path segment of the file's URL, as Notion names a file without a name."""
-    source = data.get(kind) if isinstance(kind := data.get("type"), str) else None
-    url = source.get("url") if isinstance(source, dict) else None
-    if not isinstance(url, str):
-        return ""
-    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    url = url_of_file(data)
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) if url else ""
 
 
 def bookmark(block: Block, walk: Walk) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..notion.objects import plain_text
 from .context import RenderContext
 
 
@@ -28,10 +29,6 @@ def _escape_cell(text: str) -> str:
 def _dicts(value: Any) -> list[dict[str, Any]]:
     """The dict items of a list value; anything else Notion should not send is skipped."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _rich(items: Any) -> str:
-    return "".join(str(item.get("plain_text", "")) for item in _dicts(items))
 
 
 def _user(user: Any) -> str:
@@ -76,7 +73,7 @@ def plain_property(prop: dict[str, Any]) -> str:
     kind = prop.get("type")
     value = prop.get(kind) if isinstance(kind, str) else None
     if kind in ("title", "rich_text"):
-        return _rich(value)
+        return plain_text(value)
     if kind in ("select", "status"):
         return str(value.get("name", "")) if isinstance(value, dict) else ""
     if kind == "multi_select":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..notion.objects import plain_text
 from .context import RenderContext, RichText
 from .escape import (
     code_span,
@@ -39,31 +40,7 @@ PLAIN = {
 }
 """Most runs look like this: no marks to work out."""
 
-
-def plain_text(rich_text: Any) -> str:
-    """The text a reader sees, for titles, alt text, captions and code."""
-    if not isinstance(rich_text, list):
-        return ""
-    parts = []
-    for item in rich_text:
-        if isinstance(item, dict):
-            text = item.get("plain_text")
-            if not isinstance(text, str):
-                text = _content(item)
-            parts.append(text)
-    return "".join(parts)
-
-
-def _content(item: dict[str, Any]) -> str:
-    """The text of an item that lacks `plain_text` (hand-written or request-shaped)."""
-    kind = item.get("type")
-    payload = item.get(kind) if isinstance(kind, str) else None
-    if isinstance(payload, dict):
-        for key in ("content", "expression"):
-            value = payload.get(key)
-            if isinstance(value, str):
-                return value
-    return ""
+__all__ = ["colour_class", "format_date", "inline", "plain_text", "render_rich_text"]
 
 
 def render_rich_text(rich_text: RichText, ctx: RenderContext) -> str:

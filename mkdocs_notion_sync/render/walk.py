@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..notion.objects import payload
 from .context import RenderContext
 from .rich_text import inline
+
+__all__ = ["MAX_DEPTH", "Walk", "children", "indent", "payload"]
 
 MAX_DEPTH = 64
 """Deeper nesting is a cycle (a synced block that contains itself) or not worth showing."""
@@ -30,13 +33,6 @@ class Walk:
 
     def deeper(self, *, nested: bool) -> Walk:
         return Walk(self.ctx, self.depth + 1, nested or self.nested)
-
-
-def payload(block: dict[str, Any]) -> dict[str, Any]:
-    """The `block[block["type"]]` object, or an empty one when it is missing or malformed."""
-    kind = block.get("type")
-    value = block.get(kind) if isinstance(kind, str) else None
-    return value if isinstance(value, dict) else {}
 
 
 def children(block: dict[str, Any]) -> list[Any]:

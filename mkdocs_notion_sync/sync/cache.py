@@ -3,21 +3,23 @@
 diskcache gives atomic, process-safe writes (SQLite transactions), so a build killed
 half-way leaves every entry either old or new, never torn. A cache written by another
 format version, or one SQLite cannot read, is cleared and rebuilt rather than trusted.
+
+Each kind of entry is a typed `Namespace` (pages, outlines, databases, renders, ...):
+its key prefix and the type of what it holds are written down once, here.
 """
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import diskcache
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.cache")
+from ..log import log
 
 SQLITE_SETTINGS: dict[str, Any] = {
     "sqlite_cache_size": 1024,
@@ -33,6 +35,8 @@ pages silently (to be fetched again) on a big one, and costs queries on every wr
 
 FORMAT = 2
 """Bump when the shape of stored entries changes; older caches are then rebuilt."""
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -69,13 +73,59 @@ class PageOutline:
         return str(self.obj.get("last_edited_time", ""))
 
 
+DatabaseRecord = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+"""(database container, its data sources' schemas, its entries) as last queried."""
+
+
+class Namespace(Generic[T]):
+    """One kind of entry: its own key prefix, and only values of its type come back
+    (a torn or foreign entry reads as a miss, so it is fetched again and rewritten)."""
+
+    def __init__(self, cache: Cache, prefix: str, kind: type[Any]) -> None:
+        self._cache = cache
+        self.prefix = prefix
+        self._kind = kind
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}:{key}"
+
+    def get(self, key: str) -> T | None:
+        value = self._cache.read(self._key(key))
+        return value if isinstance(value, self._kind) else None
+
+    def put(self, key: str, value: T) -> None:
+        self._cache._store.set(self._key(key), value)
+
+    def put_many(self, values: Mapping[str, T]) -> None:
+        """Many entries in one transaction: one commit instead of one each."""
+        with self._cache._store.transact():
+            for key, value in values.items():
+                self._cache._store.set(self._key(key), value)
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        with self._cache._store.transact():
+            for key in keys:
+                self._cache._store.delete(self._key(key))
+
+
 class Cache:
-    """Typed access to the diskcache store under cache_dir."""
+    """The diskcache store under cache_dir, one typed namespace per kind of entry."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.assets_dir = directory / "assets"
         self._store = self._open()
+        self.pages: Namespace[CachedPage] = Namespace(self, "page", CachedPage)
+        self.outlines: Namespace[PageOutline] = Namespace(self, "outline", PageOutline)
+        self.databases: Namespace[DatabaseRecord] = Namespace(self, "database", tuple)
+        """Keyed by database id, filter and sorts (a filtered source is its own entry)."""
+        self.listed: Namespace[dict[str, Any]] = Namespace(self, "listed", dict)
+        """Page objects a cold build's listing found, until its walk reads them."""
+        self.renders: Namespace[tuple[Any, ...]] = Namespace(self, "render", tuple)
+        """Per page: what its last rendering depended on (site/render_cache.py)."""
+        self.assets: Namespace[str] = Namespace(self, "asset", str)
+        """Asset index key -> the stored file's name (site/assets.py)."""
+        self._meta: Namespace[Any] = Namespace(self, "meta", object)
 
     def _open(self) -> diskcache.Cache:
         store_dir = self.directory / "store"
@@ -83,14 +133,12 @@ class Cache:
             store = diskcache.Cache(str(store_dir), **SQLITE_SETTINGS)
             if store.get("format") != FORMAT:
                 if len(store):
-                    log.info("notion-sync: cache format changed, rebuilding the cache")
+                    log.info("cache format changed, rebuilding the cache")
                 store.clear()
                 store.set("format", FORMAT)
             return store
         except (sqlite3.DatabaseError, OSError, ValueError, EOFError) as error:
-            log.warning(
-                "notion-sync: the cache at %s was unreadable (%s); rebuilding it", store_dir, error
-            )
+            log.warning("the cache at %s was unreadable (%s); rebuilding it", store_dir, error)
             shutil.rmtree(store_dir, ignore_errors=True)
             store = diskcache.Cache(str(store_dir), **SQLITE_SETTINGS)
             store.set("format", FORMAT)
@@ -99,47 +147,53 @@ class Cache:
     def close(self) -> None:
         self._store.close()
 
-    def _get(self, key: str) -> Any:
+    def read(self, key: str) -> Any:
         try:
             return self._store.get(key)
         except (sqlite3.DatabaseError, EOFError, ValueError, TypeError, AttributeError):
             # A torn or foreign entry is a miss: the page is fetched again and rewritten.
             return None
 
+    # -- pages ---------------------------------------------------------------------
+
     def get_page(self, page_id: str) -> CachedPage | None:
-        value = self._get(f"page:{page_id}")
-        return value if isinstance(value, CachedPage) else None
+        return self.pages.get(page_id)
 
     def put_page(self, page: CachedPage, outline: PageOutline) -> None:
         """The page and its outline, in one transaction: never one without the other."""
         page_id = page.obj["id"]
         with self._store.transact():
-            self._store.set(f"page:{page_id}", page)
-            self._store.set(f"outline:{page_id}", outline)
+            self._store.set(self.pages._key(page_id), page)
+            self._store.set(self.outlines._key(page_id), outline)
 
     def get_outline(self, page_id: str) -> PageOutline | None:
-        value = self._get(f"outline:{page_id}")
-        return value if isinstance(value, PageOutline) else None
+        return self.outlines.get(page_id)
 
-    def get_json(self, kind: str, key: str) -> Any:
-        return self._get(f"{kind}:{key}")
+    # -- what the last sync saw ----------------------------------------------------
 
-    def put_json(self, kind: str, key: str, value: Any) -> None:
-        self._store.set(f"{kind}:{key}", value)
+    def last_sync(self) -> str | None:
+        """When the last complete sync began, on Notion's clock."""
+        value = self._meta.get("last_sync")
+        return value if isinstance(value, str) else None
 
-    def put_many(self, kind: str, values: dict[str, Any]) -> None:
-        """Many entries in one transaction: one commit instead of one each."""
+    def validated(self) -> set[str] | None:
+        """Pages the last sync checked against Notion (None: no record)."""
+        value = self._meta.get("validated")
+        return set(value) if isinstance(value, list) else None
+
+    def record_sync(self, started: str, validated: Iterable[str]) -> None:
         with self._store.transact():
-            for key, value in values.items():
-                self._store.set(f"{kind}:{key}", value)
+            self._store.set(self._meta._key("last_sync"), started)
+            self._store.set(self._meta._key("validated"), sorted(validated))
 
-    def delete(self, kind: str, key: str) -> None:
-        self._store.delete(f"{kind}:{key}")
+    def users(self) -> dict[str, dict[str, Any]] | None:
+        value = self._meta.get("users")
+        return value if isinstance(value, dict) else None
 
-    def delete_many(self, kind: str, keys: Iterable[str]) -> None:
-        with self._store.transact():
-            for key in keys:
-                self._store.delete(f"{kind}:{key}")
+    def put_users(self, users: dict[str, dict[str, Any]]) -> None:
+        self._meta.put("users", users)
+
+    # -- the whole store -----------------------------------------------------------
 
     def clear(self) -> None:
         self._store.clear()

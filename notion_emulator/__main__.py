@@ -1,4 +1,4 @@
-"""`python -m mkdocs_notion_sync.emulator`: serve a workspace until interrupted."""
+"""`python -m notion_emulator`: serve a workspace until interrupted."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ demo workspace (served when --workspace is not given):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m mkdocs_notion_sync.emulator",
+        prog="python -m notion_emulator",
         description="Serve a Notion workspace on 127.0.0.1 with the real API's JSON shapes.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

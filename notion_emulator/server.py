@@ -16,7 +16,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .endpoints import ApiError, Endpoints, Response
+from .api import Api, ApiError, Response
 from .faults import Faults, Stats
 from .files import FileSigner
 from .workspace import Workspace
@@ -43,7 +43,7 @@ class Emulator:
         self.faults = faults if faults is not None else Faults()
         self.stats = Stats()
         self.signer = FileSigner(os.urandom(32), file_ttl)
-        self.endpoints = Endpoints(self)
+        self.api = Api(self)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -178,10 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         path = self.path
         if path.startswith("/v1/") or path == "/v1":
-            response, drop = emulator.endpoints.handle_api(method, path, self.headers, raw)
+            response, drop = emulator.api.handle_api(method, path, self.headers, raw)
             self._write(response, drop)
         elif path.startswith("/files/") and method in ("GET", "HEAD"):
-            self._write(emulator.endpoints.handle_file(method, path))
+            self._write(emulator.api.handle_file(method, path))
         else:
             body = ApiError(400, "invalid_request_url", "Invalid request URL.").body(
                 str(uuid.uuid4())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mkdocs_notion_sync.emulator import Emulator
+from notion_emulator import Emulator
 
 
 def assert_no_request_inside_a_retry_after_window(emulator: Emulator) -> None:

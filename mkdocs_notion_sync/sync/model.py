@@ -1,4 +1,4 @@
-"""The synced workspace as a tree of pages: what sync produces and everything after reads.
+"""The synced workspace as a tree of pages: what the sync produces and every later stage reads.
 
 A `Page` holds no block content: bodies stay in the cache until they are rendered, so a
 20,000-page workspace does not sit in memory at once.
@@ -74,34 +74,3 @@ class SyncedTree:
     def pages(self) -> Iterator[Page]:
         for root in self.roots:
             yield from root.walk()
-
-
-def _plain(rich_text: Any) -> str:
-    if not isinstance(rich_text, list):
-        return ""
-    return "".join(str(item.get("plain_text", "")) for item in rich_text if isinstance(item, dict))
-
-
-def title_of(obj: dict[str, Any]) -> str:
-    """The title of a page, entry or database, whatever its title property is called."""
-    if obj.get("object") in ("database", "data_source"):
-        return _plain(obj.get("title")).strip() or "Untitled"
-    properties = obj.get("properties")
-    for prop in properties.values() if isinstance(properties, dict) else ():
-        if isinstance(prop, dict) and prop.get("type") == "title":
-            return _plain(prop.get("title")).strip() or "Untitled"
-    return "Untitled"
-
-
-def iter_blocks(blocks: Any) -> Iterator[dict[str, Any]]:
-    """Every block of a tree in document order, children (under `children`) after their
-    parent; anything that is not a block object is skipped."""
-    stack = list(reversed(blocks)) if isinstance(blocks, list) else []
-    while stack:
-        block = stack.pop()
-        if not isinstance(block, dict):
-            continue
-        yield block
-        children = block.get("children")
-        if isinstance(children, list):
-            stack.extend(reversed(children))

@@ -8,15 +8,14 @@ itself is never stored as a key and never reaches the site.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
-import logging
 import mimetypes
 import os
 import posixpath
 import re
 import tempfile
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +24,13 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from .cache import Cache
-from .tree import iter_blocks
-
-log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.assets")
+from ..notion.objects import file_url
+from ..settings import Settings
+from ..sync.cache import Cache
+from ..sync.walk import Refresh
 
 SITE_FOLDER = "assets/notion"
 _SAFE_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
-
-Refresh = Callable[[str], "dict[str, Any] | None"]
-"""Given an owner id, a fresh file object (new signed URL) or None."""
 
 
 class AssetError(Exception):
@@ -50,13 +46,6 @@ def safe_extension(url: str, content_type: str | None = None) -> str:
         return ext
     guessed = mimetypes.guess_extension((content_type or "").split(";")[0].strip()) or ""
     return guessed if _SAFE_EXT.match(guessed) else ".bin"
-
-
-def file_url(file: dict[str, Any]) -> str | None:
-    kind = file.get("type")
-    payload = file.get(kind) if isinstance(kind, str) else None
-    url = payload.get("url") if isinstance(payload, dict) else None
-    return url if isinstance(url, str) and url else None
 
 
 def index_key(owner_id: str, url: str) -> str:
@@ -77,28 +66,18 @@ class AssetStore:
     """Downloads in parallel as soon as a page's blocks are known (while the signed URLs
     are fresh); rendering later asks for the local name and waits only if needed."""
 
-    def __init__(
-        self,
-        cache: Cache,
-        *,
-        concurrency: int = 4,
-        max_bytes: int = 50 * 1024 * 1024,
-        download_external: bool = False,
-        timeout: float = 30.0,
-        offline: bool = False,
-    ) -> None:
+    def __init__(self, cache: Cache, settings: Settings, pool: ThreadPoolExecutor) -> None:
+        """`pool` runs the downloads; it belongs to the session and outlives the build."""
         self.cache = cache
-        self.max_bytes = max_bytes
-        self.download_external = download_external
-        self.offline = offline
+        self.max_bytes = settings.max_asset_bytes
+        self.download_external = settings.download_external
+        self.offline = settings.offline
+        self.timeout = settings.timeout
         self.stats = AssetStats()
-        self.timeout = timeout
         self._http: httpx.Client | None = None
         """Made at the first download: building its TLS context takes a tenth of a
         second, which a build that downloads nothing should not pay."""
-        self._pool = ThreadPoolExecutor(
-            max_workers=max(2, concurrency), thread_name_prefix="notion-asset"
-        )
+        self._pool = pool
         self._jobs: dict[str, Future[str | None]] = {}
         self._lock = threading.Lock()
         self.used: set[str] = set()
@@ -106,7 +85,13 @@ class AssetStore:
         self.failures: list[str] = []
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Downloads not started are dropped, those running are waited for: the pool
+        outlives this build."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.cancel()
+        concurrent.futures.wait(jobs)
         if self._http is not None:
             self._http.close()
 
@@ -146,35 +131,11 @@ class AssetStore:
                 self.used.add(name)
         return name
 
-    def settled(self) -> dict[str, str | AssetError | None]:
-        """Every file asked for so far, once its download is over: name, None, or the
-        error. Worker processes that render pages start from this (`preload`)."""
-        with self._lock:
-            jobs = dict(self._jobs)
-        settled: dict[str, str | AssetError | None] = {}
-        for key, job in jobs.items():
-            try:
-                settled[key] = job.result()
-            except AssetError as error:
-                settled[key] = error
-        return settled
-
-    def preload(self, settled: dict[str, str | AssetError | None]) -> None:
-        """Answers another process already has: those files are not fetched again."""
-        with self._lock:
-            for key, outcome in settled.items():
-                job: Future[str | None] = Future()
-                if isinstance(outcome, AssetError):
-                    job.set_exception(outcome)
-                else:
-                    job.set_result(outcome)
-                self._jobs.setdefault(key, job)
-
     def path_of(self, name: str) -> Path:
         return self.cache.assets_dir / name
 
     def _ensure(self, key: str, owner_id: str, url: str, refresh: Refresh | None) -> str | None:
-        known = self.cache.get_json("asset", key)
+        known = self.cache.assets.get(key)
         if isinstance(known, str) and self.path_of(known).is_file():
             with self._lock:
                 self.stats.reused += 1
@@ -193,7 +154,7 @@ class AssetStore:
             data, content_type = self._download(fresh_url)
         name = hashlib.sha256(data).hexdigest()[:32] + safe_extension(url, content_type)
         self._write(name, data)
-        self.cache.put_json("asset", key, name)
+        self.cache.assets.put(key, name)
         with self._lock:
             self.stats.downloaded += 1
             self.stats.bytes += len(data)
@@ -256,18 +217,3 @@ def _shown(url: str) -> str:
     """A URL fit for a log line: the signature is a credential, so it is cut off."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
-
-
-def files_in(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """(owner block id, file object) for every file-bearing block in a tree."""
-    found: list[tuple[str, dict[str, Any]]] = []
-    for block in iter_blocks(blocks):
-        kind = block.get("type")
-        payload = block.get(kind) if isinstance(kind, str) else None
-        if not isinstance(payload, dict):
-            continue
-        if kind in ("image", "video", "audio", "pdf", "file"):
-            found.append((str(block.get("id")), payload))
-        elif kind == "callout" and isinstance(payload.get("icon"), dict):
-            found.append((str(block.get("id")), payload["icon"]))
-    return found

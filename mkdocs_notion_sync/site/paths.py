@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 
 from slugify import slugify
 
-from .ids import is_notion_url, parse_notion_url
-from .render import block_anchor
-from .render.properties import plain_property
-from .tree import Page
+from ..notion.ids import is_notion_url, parse_notion_url
+from ..render import block_anchor
+from ..render.properties import plain_property
+from ..sync.model import Page
 
 RESERVED = frozenset({"index", "assets", "search", "404"})
 

@@ -1,33 +1,35 @@
 """Walks the sources into a tree of pages, fetching only what changed since last time.
 
-Freshness: one search request returns the 100 most recently edited pages, so a build
-asks Notion "what changed since the last sync?" and reuses every other cached page
-without a request. Adding, moving or deleting a child page edits its parent, so the
+Freshness (freshness.py): one search request returns the 100 most recently edited pages,
+so a build asks Notion "what changed since the last sync?" and reuses every other cached
+page without a request. Adding, moving or deleting a child page edits its parent, so the
 tree's shape is covered too. Database entries come from their query (100 a request),
-which carries each entry's last_edited_time. last_edited_time has minute precision, so
-the window reaches back over the minute of the previous sync.
+which carries each entry's last_edited_time.
+
+This module is over 400 lines because the walk is one algorithm: the pages, the
+databases and the fallbacks of `on_error` share one set of bookkeeping (what was seen,
+what was verified, what was counted) that splitting would scatter.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
-import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any
 
-from .assets import AssetStore
-from .cache import Cache, CachedPage, PageOutline
-from .client import NotionAPI
-from .errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
-from .fetch import PageFetcher, outline_of
-from .tree import Page, PageKind, Source, SyncedTree, title_of
-from .workers import MIN_PAGES, WorkerPool
-
-log = logging.getLogger("mkdocs.plugins.mkdocs_notion_sync.sync")
+from ..errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
+from ..log import Warnings
+from ..notion.api import NotionAPI
+from ..notion.objects import payload, title_of
+from ..settings import Settings
+from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
+from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
+from .freshness import ISO, ChangeWindow, minute_window_start, reusable_unseen
+from .model import Page, PageKind, Source, SyncedTree
 
 LISTING_LIMIT = 20_000
 """Page objects a cold build lists through search (200 requests at most) before asking
@@ -36,68 +38,49 @@ which is usual (an integration sees only the pages shared with it)."""
 LISTING_BATCH = 500
 """Listed page objects wait in the cache, written this many to a transaction."""
 
-
-ISO = "%Y-%m-%dT%H:%M:%S.000Z"
-
-
-def minute_window_start(iso: str) -> str:
-    """The start of the minute before `iso`: edits stamped in the same minute as the
-    previous sync (minute precision) still count as new."""
-    moment = datetime.strptime(iso[:16], "%Y-%m-%dT%H:%M").replace(tzinfo=timezone.utc)
-    return (moment - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
 Progress = Callable[[int, int], None]
+Refresh = Callable[[str], "dict[str, Any] | None"]
+"""Given an owner id, a fresh file object (new signed URL) or None."""
+SubmitFile = Callable[[str, dict[str, Any], "Refresh | None"], None]
+"""Where the walk hands each file it finds (owner id, file object, how to refresh its
+URL), so downloads start while the signed URLs are fresh."""
 
 
-@dataclass
-class SyncOptions:
-    offline: bool = False
-    on_error: Literal["fail", "warn"] = "fail"
-    concurrency: int = 4
-    comments: bool = False
-    warn: Callable[[str], None] = field(
-        default=lambda message: log.warning("notion-sync: %s", message)
-    )
-    workers: WorkerPool | None = None
-    """Worker processes for big fetches, started only if the sync finds many pages to
-    fetch (workers.py); None fetches on threads only."""
-
-
-class Sync:
+class SourceWalk:
     """One build's walk over the sources."""
 
     def __init__(
         self,
         api: NotionAPI | None,
         cache: Cache,
-        assets: AssetStore,
-        options: SyncOptions,
+        settings: Settings,
+        pool: ThreadPoolExecutor,
+        warnings: Warnings,
+        *,
+        submit_file: SubmitFile,
         progress: Progress | None = None,
     ) -> None:
-        if api is None and not options.offline:
+        if api is None and not settings.offline:
             raise ValueError("an online sync needs an API client")
         self.api = api
         self.cache = cache
-        self.assets = assets
-        self.options = options
+        self.settings = settings
+        self.warnings = warnings
+        self.submit_file = submit_file
         self.progress = progress
+        self._pool = pool
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(
-            max_workers=options.concurrency, thread_name_prefix="notion-sync"
-        )
         self._pending: list[Future[None]] = []
         self._done = 0
         self._total = 0
         self.fetched = 0
         self.cached = 0
-        self._changed: dict[str, dict[str, Any]] | None = None
-        """Pages edited since the last sync, by id; None on a cold build."""
+        self._window: ChangeWindow | None = None
+        """What changed since the last sync; None on a cold build."""
         self._objects: dict[str, dict[str, Any]] = {}
         """Page objects search already returned, so those pages need no retrieve."""
         self._listed: set[str] = set()
-        """Pages whose objects a cold build's listing put in the cache (kind `listed`)."""
-        self._validated: set[str] = set()
+        """Pages whose objects a cold build's listing put in the cache."""
         self._source_ids: set[str] = set()
         self._degraded = False
         """Notion failed the change check and on_error is warn: use the cache throughout."""
@@ -106,27 +89,28 @@ class Sync:
         """Pages served from the cache because Notion failed: checked again next time."""
         self._verified_embeds: set[str] = set()
         self._fetcher = (
-            PageFetcher(api, cache, comments=options.comments, warn=options.warn)
+            PageFetcher(api, cache, warnings, comments=settings.comments)
             if api is not None
             else None
         )
 
     # -- the walk ---------------------------------------------------------------
 
-    def run(self, sources: list[Source], embeds: Iterable[str] = ()) -> SyncedTree:
+    def run(self, sources: Iterable[Source], embeds: Iterable[str] = ()) -> SyncedTree:
         """The sources' trees; `embeds` are further pages (embedded in hand-written
         pages) fetched through the same cache and freshness check, but not published."""
+        sources = list(sources)
         embedded: dict[str, CachedPage] = {}
         self._source_ids = {source.id for source in sources}
         local_start = (datetime.now(timezone.utc) - timedelta(seconds=1)).strftime(ISO)
         try:
-            if not self.options.offline:
+            if not self.settings.offline:
                 try:
                     self._load_change_window()
                 except NotionSyncError as error:
-                    if self.options.on_error == "fail":
+                    if self.settings.on_error == "fail":
                         raise
-                    self.options.warn(f"serving cached copies, Notion is unavailable: {error}")
+                    self.warnings.warn(f"serving cached copies, Notion is unavailable: {error}")
                     self._degraded = True
             roots = [self._root(source) for source in sources]
             for page_id in dict.fromkeys(embeds):
@@ -135,8 +119,8 @@ class Sync:
                     embedded[page_id] = record
             self._drain()
         finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self.cache.delete_many("listed", self._listed)
+            self._cancel_pending()
+            self.cache.listed.delete_many(self._listed)
         users = self._users()
         if self.api is not None and not self._degraded:
             # Notion's clock if it sent one (its Date header), else ours at the start.
@@ -144,9 +128,8 @@ class Sync:
             started = (
                 self.api.server_now(first=True) if self.api.metrics.first_server_date else None
             )
-            self.cache.put_json("meta", "last_sync", started or local_start)
             verified = (self._seen | self._verified_embeds) - self._unverified
-            self.cache.put_json("meta", "validated", sorted(verified))
+            self.cache.record_sync(started or local_start, verified)
         return SyncedTree(
             roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
         )
@@ -154,48 +137,39 @@ class Sync:
     def _keep_listed(self, batch: dict[str, dict[str, Any]]) -> None:
         """Listed objects go to the cache, not memory: 20,000 of them would weigh more
         than the rest of the sync."""
-        self.cache.put_many("listed", batch)
+        self.cache.listed.put_many(batch)
         self._listed.update(batch)
         batch.clear()
 
     def _listed_object(self, page_id: str) -> dict[str, Any] | None:
-        if page_id not in self._listed:
-            return None
-        obj = self.cache.get_json("listed", page_id)
-        return obj if isinstance(obj, dict) else None
-
-    def _start_workers(self) -> None:
-        """Called once many pages are known to need fetching (a cold build, or many
-        edits): only then do worker processes pay for their start."""
-        if self.options.workers is not None:
-            self.options.workers.start()
+        return self.cache.listed.get(page_id) if page_id in self._listed else None
 
     def _users(self) -> dict[str, dict[str, Any]]:
         """Workspace members by id, so people and authors show names: partial user
         objects carry only an id. Listed again only when something was fetched."""
-        cached = self.cache.get_json("meta", "users")
-        if self.api is None or (isinstance(cached, dict) and not self.fetched):
-            return cached if isinstance(cached, dict) else {}
+        cached = self.cache.users()
+        if self.api is None or (cached is not None and not self.fetched):
+            return cached or {}
         try:
             users = {str(user.get("id")): user for user in self.api.users()}
         except CapabilityError:
             users = {}  # without "Read user information", people show as ids
-        self.cache.put_json("meta", "users", users)
+        self.cache.put_users(users)
         return users
 
     def _embedded(self, page_id: str) -> CachedPage | None:
         try:
             outline = self._load(page_id, None, counted=False)
         except NotionSyncError as error:
-            if self.options.on_error == "fail":
+            if self.settings.on_error == "fail":
                 raise
             cached = self.cache.get_page(page_id)
-            self.options.warn(
+            self.warnings.warn(
                 f"embedded page {page_id}: {error}"
                 + ("; using the cached copy" if cached else "; the embed is left empty")
             )
             return cached
-        self._submit_assets(page_id, outline)
+        self._submit_files(page_id, outline)
         with self._lock:
             self._verified_embeds.add(page_id)  # the next change window covers it
         return self.cache.get_page(page_id)
@@ -205,26 +179,20 @@ class Sync:
         last sync (a cold build), search instead lists page objects 100 a request, so
         most pages need no request of their own before their blocks are fetched."""
         assert self.api is not None
-        last_sync = self.cache.get_json("meta", "last_sync")
-        validated = self.cache.get_json("meta", "validated")
-        if not isinstance(last_sync, str) or not isinstance(validated, list):
+        last_sync = self.cache.last_sync()
+        validated = self.cache.validated()
+        if last_sync is None or validated is None:
             batch: dict[str, dict[str, Any]] = {}
-            for count, obj in enumerate(
-                itertools.islice(self.api.recently_edited(""), LISTING_LIMIT), 1
-            ):
+            for obj in itertools.islice(self.api.recently_edited(""), LISTING_LIMIT):
                 batch[str(obj.get("id"))] = obj
                 if len(batch) == LISTING_BATCH:
                     self._keep_listed(batch)
-                if count == MIN_PAGES:
-                    self._start_workers()  # they start up while the listing goes on
             self._keep_listed(batch)
             return
         since = minute_window_start(last_sync)
-        self._changed = {str(obj["id"]): obj for obj in self.api.recently_edited(since)}
-        self._objects.update(self._changed)
-        self._validated = set(validated)
-        if len(self._changed) >= MIN_PAGES:
-            self._start_workers()
+        changed = {str(obj["id"]): obj for obj in self.api.recently_edited(since)}
+        self._objects.update(changed)
+        self._window = ChangeWindow(changed, validated)
 
     def _root(self, source: Source) -> Page:
         if source.kind == "database":
@@ -248,6 +216,8 @@ class Sync:
         except NotionSyncError:
             return None  # _page asks again and reports the error per on_error
 
+    # -- scheduling on the session's pool ----------------------------------------
+
     def _drain(self) -> None:
         """Wait for every scheduled page, including those scheduled while waiting."""
         while True:
@@ -257,6 +227,15 @@ class Sync:
                 pending, self._pending = self._pending, []
             for future in pending:
                 future.result()
+
+    def _cancel_pending(self) -> None:
+        """After a failure: drop what has not started, wait for what has (the pool
+        outlives this walk, so nothing of it may run on into the next build)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for future in pending:
+            future.cancel()
+        concurrent.futures.wait(pending)
 
     def _schedule(self, fn: Callable[[], None]) -> None:
         with self._lock:
@@ -302,7 +281,7 @@ class Sync:
             parent=parent,
             obj=record.obj,
         )
-        self._submit_assets(page_id, record)
+        self._submit_files(page_id, record)
         for child_kind, child_id in record.children:
             placeholder = Page(id=child_id, kind="page", title="", source=source, parent=page)
             page.children.append(placeholder)
@@ -368,25 +347,18 @@ class Sync:
         cached = self._cached_outline(page_id)
         if self._degraded and cached is not None:
             return cached, True
-        if self.options.offline:
+        if self.settings.offline:
             if cached is None:
                 raise OfflineMiss(
                     f"page {page_id} is not in the cache; build once online (unset offline) first"
                 )
             return cached, True
-        if (
-            cached is not None
-            and known_obj is None
-            and self._changed is not None
-            and page_id in self._validated
-            and page_id not in self._changed
-            and (cached.has_comments or not self.options.comments)
+        if known_obj is None and reusable_unseen(
+            cached, self._window, page_id, comments=self.settings.comments
         ):
+            assert cached is not None
             return cached, True
         obj = known_obj or self._objects.get(page_id) or self._listed_object(page_id)
-        workers = self.options.workers
-        if workers is not None and workers.started:
-            return workers.load(page_id, obj, cached)
         assert self._fetcher is not None
         return self._fetcher.load(page_id, obj, cached)
 
@@ -397,27 +369,27 @@ class Sync:
             else:
                 self.fetched += 1
 
-    def _submit_assets(self, owner_id: str, record: PageOutline) -> None:
+    def _submit_files(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
         for block_id, file in record.files:
-            self.assets.submit(block_id, file, refresh)
+            self.submit_file(block_id, file, refresh)
         for key in ("cover", "icon"):
             page_file = record.obj.get(key)
             if isinstance(page_file, dict):
                 refresh_page = self._refresh_page_file(key) if self.api else None
-                self.assets.submit(owner_id, page_file, refresh_page)
+                self.submit_file(owner_id, page_file, refresh_page)
 
     def _refresh_block(self, block_id: str) -> dict[str, Any] | None:
         """A fresh signed URL for an expired file: the block is fetched again."""
         assert self.api is not None
         block = self.api.block(block_id)
-        kind = block.get("type")
-        payload = block.get(kind) if isinstance(kind, str) else None
-        if kind == "callout" and isinstance(payload, dict):
-            payload = payload.get("icon")
-        return payload if isinstance(payload, dict) else None
+        data = payload(block)
+        if block.get("type") == "callout":
+            icon = data.get("icon")
+            return icon if isinstance(icon, dict) else None
+        return data or None
 
-    def _refresh_page_file(self, key: str) -> Callable[[str], dict[str, Any] | None]:
+    def _refresh_page_file(self, key: str) -> Refresh:
         def refresh(page_id: str) -> dict[str, Any] | None:
             assert self.api is not None
             value = self.api.page(page_id).get(key)
@@ -427,15 +399,15 @@ class Sync:
 
     def _fallback(self, page_id: str, error: NotionSyncError) -> PageOutline | None:
         """on_error: fail stops the build; warn keeps the cached copy, or leaves it out."""
-        if self.options.on_error == "fail":
+        if self.settings.on_error == "fail":
             raise error
         cached = self._cached_outline(page_id)
         with self._lock:
             self._unverified.add(page_id)
         if cached is None:
-            self.options.warn(f"left out page {page_id}: {error}")
+            self.warnings.warn(f"left out page {page_id}: {error}")
             return None
-        self.options.warn(f"serving the cached copy of page {page_id}: {error}")
+        self.warnings.warn(f"serving the cached copy of page {page_id}: {error}")
         self._count(cached=True)
         return cached
 
@@ -449,13 +421,13 @@ class Sync:
         try:
             database, schemas, entries = self._database(database_id, source)
         except NotionSyncError as error:
-            if self.options.on_error == "fail":
+            if self.settings.on_error == "fail":
                 raise
-            stored = self.cache.get_json("database", _database_key(database_id, source))
+            stored = self.cache.databases.get(database_key(database_id, source))
             if stored is None:
-                self.options.warn(f"left out database {database_id}: {error}")
+                self.warnings.warn(f"left out database {database_id}: {error}")
                 return None
-            self.options.warn(f"serving the cached copy of database {database_id}: {error}")
+            self.warnings.warn(f"serving the cached copy of database {database_id}: {error}")
             database, schemas, entries = stored
         page = Page(
             id=database_id,
@@ -465,7 +437,7 @@ class Sync:
             parent=parent,
             obj=database,
         )
-        page.columns = _columns(schemas)
+        page.columns = columns_of(schemas)
         for entry in entries:
             if entry.get("in_trash") or entry.get("archived"):
                 continue
@@ -493,46 +465,20 @@ class Sync:
 
         return task
 
-    def _database(
-        self, database_id: str, source: Source
-    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    def _database(self, database_id: str, source: Source) -> DatabaseRecord:
         """The container, its data sources' schemas and its entries. Entries are always
         re-queried (100 a request), which is the database's change check."""
-        key = _database_key(database_id, source)
-        if self.options.offline or (self._degraded and self.cache.get_json("database", key)):
-            stored = self.cache.get_json("database", key)
+        key = database_key(database_id, source)
+        if self.settings.offline or (self._degraded and self.cache.databases.get(key)):
+            stored = self.cache.databases.get(key)
             if stored is None:
                 raise OfflineMiss(
                     f"database {database_id} is not in the cache; build once online first"
                 )
             self._count(cached=True)
-            return stored  # type: ignore[no-any-return]
+            return stored
         assert self.api is not None
-        database = self.api.database(database_id)
-        schemas: list[dict[str, Any]] = []
-        entries: list[dict[str, Any]] = []
-        for data_source in database.get("data_sources") or []:
-            ds_id = str(data_source.get("id"))
-            schemas.append(self.api.data_source(ds_id))
-            entries.extend(self.api.query(ds_id, filter=source.filter, sorts=source.sorts))
-        self.cache.put_json("database", key, (database, schemas, entries))
+        record = fetch_database(self.api, database_id, source)
+        self.cache.databases.put(key, record)
         self._count(cached=False)
-        return database, schemas, entries
-
-
-def _database_key(database_id: str, source: Source) -> str:
-    return f"{database_id}|{source.filter!r}|{source.sorts!r}"
-
-
-def _columns(schemas: list[dict[str, Any]]) -> list[str]:
-    """Property names in schema order, the title first (it links to the entry)."""
-    names: list[str] = []
-    for schema in schemas:
-        props = schema.get("properties") if isinstance(schema, dict) else None
-        if not isinstance(props, dict):
-            continue
-        for name, prop in props.items():
-            if isinstance(prop, dict) and prop.get("type") == "title" and name not in names:
-                names.insert(0, str(name))
-        names.extend(str(name) for name in props if str(name) not in names)
-    return names
+        return record

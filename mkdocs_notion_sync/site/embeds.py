@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
-from .ids import parse_notion_id, parse_notion_url
-from .links import SiteLinks
-from .publish import EmbedRequest
+from ..notion.ids import parse_notion_id, parse_notion_url
+from .paths import SiteLinks
 
 EMBED = re.compile(r"^[ \t]*<!--\s*notion:\s*(?P<ref>\S+?)\s*-->[ \t]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~)")
@@ -21,6 +21,15 @@ _HEADING = re.compile(r"^(#{1,6})(\s)")
 _NOTION_URL = r"https?://(?:www\.)?(?:notion\.so|app\.notion\.com|[\w-]+\.notion\.site)/[^)\s>]+"
 NOTION_LINK = re.compile(rf"(?P<open>\]\()(?P<url>{_NOTION_URL})")
 NOTION_AUTOLINK = re.compile(rf"<(?P<url>{_NOTION_URL})>")
+
+
+@dataclass(frozen=True)
+class EmbedRequest:
+    """`<!-- notion: PAGE#BLOCK -->` in the hand-written page at `host_path`."""
+
+    host_path: str
+    page_id: str
+    block_id: str | None = None
 
 
 class DocFile(Protocol):
@@ -116,7 +125,7 @@ def rewrite_notion_links(
     """Links to Notion URLs of synced pages become site links; others stay, reported."""
 
     def report(message: str) -> None:
-        warn(f"notion-sync: {host_path}: {message}")
+        warn(f"{host_path}: {message}")
 
     def replace(match: re.Match[str]) -> str:
         return match.group("open") + links.rewrite(host_path, match.group("url"), report)

@@ -1,21 +1,20 @@
-"""One page's content, from Notion into the cache.
+"""One page's or one database's content, from Notion into the cache.
 
-The same steps run on the sync's threads or, on big syncs against a fast API, in worker
-processes (workers.py). Either way the page goes straight to the cache on disk and only
-its small outline comes back, so block trees never sit in the sync's memory or cross
-between processes.
+A page goes straight to the cache on disk and only its small outline comes back, so
+block trees never sit in the sync's memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .assets import files_in
-from .cache import Cache, CachedPage, PageOutline
-from .client import NotionAPI
-from .tree import iter_blocks
+from ..log import Warnings
+from ..notion.api import NotionAPI
+from ..notion.objects import files_in, iter_blocks
+from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
+from .freshness import reusable
+from .model import Source
 
 MAX_DEPTH = 64
 """Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
@@ -23,30 +22,14 @@ CONTAINER_TYPES = frozenset({"child_page", "child_database"})
 LONG_PROPERTIES = frozenset({"title", "rich_text", "relation", "people"})
 
 
-def minute_over(last_edited: str, fetched_at: str) -> bool:
-    """True when the copy was fetched after the minute of its last edit ended, so no
-    later edit can hide behind the same minute-precision timestamp."""
-    return bool(last_edited) and fetched_at[:16] > last_edited[:16]
-
-
-def is_fresh(cached: CachedPage | PageOutline, obj: dict[str, Any]) -> bool:
-    """The cached copy shows the page as it is now: same edit time, and that minute
-    was over when we fetched it."""
-    return cached.last_edited_time == str(obj.get("last_edited_time", "")) and minute_over(
-        cached.last_edited_time, cached.fetched_at
-    )
-
-
 class PageFetcher:
     """Brings one page's cache entry up to date."""
 
-    def __init__(
-        self, api: NotionAPI, cache: Cache, *, comments: bool, warn: Callable[[str], None]
-    ) -> None:
+    def __init__(self, api: NotionAPI, cache: Cache, warnings: Warnings, *, comments: bool) -> None:
         self.api = api
         self.cache = cache
+        self.warnings = warnings
         self.comments = comments
-        self.warn = warn
 
     def load(
         self, page_id: str, obj: dict[str, Any] | None, cached: PageOutline | None
@@ -59,11 +42,7 @@ class PageFetcher:
             outline = outline_of(trashed)
             self.cache.put_page(trashed, outline)  # so errors can say "in the trash"
             return outline, False
-        if (
-            cached is not None
-            and is_fresh(cached, obj)
-            and (cached.has_comments or not self.comments)
-        ):
+        if cached is not None and reusable(cached, obj, comments=self.comments):
             return replace(cached, obj=obj), True
         fetched_at = self.api.server_now()
         obj = self._complete_properties(obj)
@@ -111,7 +90,7 @@ class PageFetcher:
             ):
                 continue
             if depth >= MAX_DEPTH:
-                self.warn(
+                self.warnings.warn(
                     f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
                 )
                 continue
@@ -146,3 +125,37 @@ def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for block in iter_blocks(blocks)
         if block.get("type") in ("child_page", "child_database") and not block.get("in_trash")
     ]
+
+
+# -- databases ---------------------------------------------------------------------
+
+
+def database_key(database_id: str, source: Source) -> str:
+    """A filtered or sorted source is its own cache entry."""
+    return f"{database_id}|{source.filter!r}|{source.sorts!r}"
+
+
+def fetch_database(api: NotionAPI, database_id: str, source: Source) -> DatabaseRecord:
+    """The container, its data sources' schemas and its entries (100 a request)."""
+    database = api.database(database_id)
+    schemas: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for data_source in database.get("data_sources") or []:
+        ds_id = str(data_source.get("id"))
+        schemas.append(api.data_source(ds_id))
+        entries.extend(api.query(ds_id, filter=source.filter, sorts=source.sorts))
+    return database, schemas, entries
+
+
+def columns_of(schemas: list[dict[str, Any]]) -> list[str]:
+    """Property names in schema order, the title first (it links to the entry)."""
+    names: list[str] = []
+    for schema in schemas:
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(props, dict):
+            continue
+        for name, prop in props.items():
+            if isinstance(prop, dict) and prop.get("type") == "title" and name not in names:
+                names.insert(0, str(name))
+        names.extend(str(name) for name in props if str(name) not in names)
+    return names

@@ -12,8 +12,8 @@ Demo workspace ids (see demo/workspace.json):
 * token:                     ``secret_demo``
 """
 
+from .api import ApiError
 from .clock import Clock
-from .endpoints import ApiError
 from .faults import Faults, Stats
 from .files import HostedFile, png_bytes
 from .server import DEMO_TOKEN, Emulator

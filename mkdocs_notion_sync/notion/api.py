@@ -1,0 +1,282 @@
+"""The reads the plugin makes of the Notion API, through notion-client.
+
+notion-client builds the requests and parses the answers; under it sits the paced,
+retrying, counting transport (pacing.py) on a keep-alive socket (transport.py). Every
+read returns plain JSON or raises a NotionSyncError that says what to do; every list
+endpoint goes through the one paginator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from notion_client import APIResponseError, Client
+from notion_client.errors import HTTPResponseError, RequestTimeoutError
+
+from ..errors import (
+    AuthError,
+    CapabilityError,
+    ConfigError,
+    ErrorCode,
+    NotionSyncError,
+    NotSharedError,
+    RequestRejected,
+    UnreachableError,
+)
+from ..settings import Settings
+from .pacing import CircuitBreaker, CircuitOpen, PacedTransport, Pacer, RequestMetrics, RetryPolicy
+from .transport import DirectClient, inner_transport
+
+PAGE_SIZE = 100
+"""Notion's maximum page size for every list endpoint."""
+
+
+class NotionAPI:
+    """One client of the API; its metrics count every request it sent. A missing token
+    is a configuration mistake, said plainly."""
+
+    def __init__(self, settings: Settings, pacer: Pacer | None = None) -> None:
+        if not settings.token:
+            raise ConfigError(
+                "no Notion token: set the NOTION_TOKEN environment variable to your "
+                "integration's secret (or use offline: true to build from the cache)"
+            )
+        self.api_url = settings.api_url.rstrip("/")
+        self.metrics = RequestMetrics()
+        self.pacer = pacer or Pacer(settings.rate_limit)
+        self.breaker = CircuitBreaker(threshold=max(10, 2 * (settings.max_retries + 1)))
+        self.policy = RetryPolicy(
+            max_retries=settings.max_retries, base_delay=settings.retry_base_delay
+        )
+        transport = PacedTransport(
+            inner_transport(self.api_url),
+            self.pacer,
+            self.policy,
+            self.metrics,
+            settings.concurrency,
+            self.breaker,
+        )
+        # Proxies from the environment are handled by inner_transport, so that no
+        # request can bypass the pacing and the counting.
+        self._http = DirectClient(transport)
+        self._client = Client(
+            client=self._http,
+            auth=settings.token,
+            base_url=self.api_url,
+            timeout_ms=int(settings.timeout * 1000),
+            retry=False,
+            logger=logging.getLogger("mkdocs_notion_sync.notion_client"),
+            log_level=logging.CRITICAL,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def server_now(self, *, first: bool = False) -> str:
+        """Notion's idea of now (ISO, a second early to be safe), else ours: edit times
+        are Notion's, so freshness is judged on Notion's clock. `first`: the time of the
+        first answer this client got, i.e. about when a sync began."""
+        moment = datetime.now(timezone.utc)
+        header = self.metrics.first_server_date if first else self.metrics.server_date
+        if header:
+            with contextlib.suppress(TypeError, ValueError):
+                moment = parsedate_to_datetime(header)
+        return (moment - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def _call(self, what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
+        """One API call with our errors; a garbled body is retried like a dropped one."""
+        for attempt in range(self.policy.max_retries + 1):
+            try:
+                return fn(**kwargs)
+            except json.JSONDecodeError:
+                if attempt >= self.policy.max_retries:
+                    raise UnreachableError(
+                        f"Notion answered {what} with malformed JSON {attempt + 1} times"
+                    ) from None
+                self.metrics.add(retries=1)
+            except APIResponseError as error:
+                raise translate_api_error(error, what) from None
+            except HTTPResponseError as error:
+                raise UnreachableError(
+                    f"Notion failed {what} with HTTP {error.status} after "
+                    f"{self.policy.max_retries} retries",
+                    code=ErrorCode.of(error.code),
+                ) from None
+            except RequestTimeoutError:
+                raise UnreachableError(
+                    f"Notion did not answer {what} in time after "
+                    f"{self.policy.max_retries} retries ({self.api_url})"
+                ) from None
+            except CircuitOpen:
+                raise UnreachableError(
+                    f"the Notion API at {self.api_url} kept failing, so notion-sync stopped "
+                    "sending requests (circuit breaker open); try again later"
+                ) from None
+            except httpx.HTTPError as error:
+                raise UnreachableError(
+                    f"cannot reach the Notion API at {self.api_url} "
+                    f"({type(error).__name__}); check api_url and the network"
+                ) from None
+        raise AssertionError("unreachable")
+
+    def _paginate(
+        self, what: str, fn: Callable[..., Any], **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every result of a list endpoint, 100 a request, following `next_cursor`."""
+        cursor: str | None = None
+        while True:
+            if cursor:
+                kwargs["start_cursor"] = cursor
+            page = self._call(what, fn, page_size=PAGE_SIZE, **kwargs)
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise UnreachableError(f"Notion answered {what} with something that is not a list")
+            yield from page["results"]
+            cursor = page.get("next_cursor")
+            if not page.get("has_more"):
+                return
+            if not isinstance(cursor, str) or not cursor:
+                # Stopping here would publish a silently truncated page.
+                raise UnreachableError(
+                    f"Notion said {what} has more results but gave no cursor to fetch them"
+                )
+
+    def me(self) -> dict[str, Any]:
+        """https://developers.notion.com/reference/get-self"""
+        return dict(self._call("the token check", self._client.users.me))
+
+    def page(self, page_id: str) -> dict[str, Any]:
+        """https://developers.notion.com/reference/retrieve-a-page"""
+        return dict(self._call(f"page {page_id}", self._client.pages.retrieve, page_id=page_id))
+
+    def block(self, block_id: str) -> dict[str, Any]:
+        """https://developers.notion.com/reference/retrieve-a-block"""
+        return dict(
+            self._call(f"block {block_id}", self._client.blocks.retrieve, block_id=block_id)
+        )
+
+    def children(self, block_id: str) -> list[dict[str, Any]]:
+        """https://developers.notion.com/reference/get-block-children (every page of them)"""
+        return list(
+            self._paginate(
+                f"the children of {block_id}", self._client.blocks.children.list, block_id=block_id
+            )
+        )
+
+    def database(self, database_id: str) -> dict[str, Any]:
+        """https://developers.notion.com/reference/retrieve-a-database"""
+        return dict(
+            self._call(
+                f"database {database_id}", self._client.databases.retrieve, database_id=database_id
+            )
+        )
+
+    def data_source(self, data_source_id: str) -> dict[str, Any]:
+        """https://developers.notion.com/reference/retrieve-a-data-source"""
+        return dict(
+            self._call(
+                f"data source {data_source_id}",
+                self._client.data_sources.retrieve,
+                data_source_id=data_source_id,
+            )
+        )
+
+    def query(
+        self,
+        data_source_id: str,
+        *,
+        filter: dict[str, Any] | None = None,
+        sorts: list[Any] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """https://developers.notion.com/reference/query-a-data-source (every entry)"""
+        kwargs: dict[str, Any] = {"data_source_id": data_source_id, "result_type": "page"}
+        if filter is not None:
+            kwargs["filter"] = filter
+        if sorts is not None:
+            kwargs["sorts"] = sorts
+        return self._paginate(
+            f"the query of data source {data_source_id}", self._client.data_sources.query, **kwargs
+        )
+
+    def recently_edited(self, since: str) -> Iterator[dict[str, Any]]:
+        """Pages edited at or after `since` (ISO time), newest first, from search, which
+        returns 100 pages a request: the cheap change check of incremental builds.
+        https://developers.notion.com/reference/post-search"""
+        for result in self._paginate(
+            "the search for edited pages",
+            self._client.search,
+            filter={"property": "object", "value": "page"},
+            sort={"timestamp": "last_edited_time", "direction": "descending"},
+        ):
+            if str(result.get("last_edited_time", "")) < since:
+                return
+            yield result
+
+    def users(self) -> list[dict[str, Any]]:
+        """https://developers.notion.com/reference/get-users (names for people and authors)"""
+        return list(self._paginate("the list of users", self._client.users.list))
+
+    def comments(self, block_id: str) -> list[dict[str, Any]]:
+        """https://developers.notion.com/reference/retrieve-a-comment"""
+        return list(
+            self._paginate(
+                f"the comments of {block_id}", self._client.comments.list, block_id=block_id
+            )
+        )
+
+    def property_items(self, page_id: str, property_id: str) -> list[dict[str, Any]]:
+        """https://developers.notion.com/reference/retrieve-a-page-property (all items)"""
+        return list(
+            self._paginate(
+                f"property {property_id} of page {page_id}",
+                self._client.pages.properties.retrieve,
+                page_id=page_id,
+                property_id=property_id,
+            )
+        )
+
+
+def translate_api_error(error: APIResponseError, what: str) -> NotionSyncError:
+    """Notion's error codes, as messages that say what to do."""
+    code = ErrorCode.of(error.code)
+    raw_code = str(getattr(error.code, "value", error.code))
+    request_id = error.request_id
+    if code is ErrorCode.UNAUTHORIZED:
+        return AuthError(
+            "Notion rejected the token (401 unauthorized): set NOTION_TOKEN to your "
+            "integration's secret from https://www.notion.so/profile/integrations",
+            code=code,
+            request_id=request_id,
+        )
+    if code is ErrorCode.OBJECT_NOT_FOUND:
+        object_id = what.split()[-1]
+        kind = what.split()[0] if what.split()[0] in ("page", "database", "block") else "page"
+        return NotSharedError(object_id, kind, request_id)
+    if code is ErrorCode.RESTRICTED_RESOURCE:
+        return CapabilityError(
+            f"the integration lacks a capability needed for {what} (403): enable "
+            "'Read content' (and 'Read comments' for comments) in its settings",
+            code=code,
+            request_id=request_id,
+        )
+    if code is ErrorCode.RATE_LIMITED:
+        return UnreachableError(
+            f"Notion kept rate-limiting {what} past max_retries; lower rate_limit or "
+            "raise max_retries",
+            code=code,
+            request_id=request_id,
+        )
+    if error.status >= 500 or code is ErrorCode.CONFLICT_ERROR:
+        return UnreachableError(
+            f"Notion kept failing {what} (HTTP {error.status} {raw_code}) past max_retries; "
+            "try again later",
+            code=code,
+            request_id=request_id,
+        )
+    return RequestRejected(f"Notion rejected {what}: {error}", code=code, request_id=request_id)

@@ -1,0 +1,56 @@
+"""The one set of options the core runs on, free of MkDocs types.
+
+Made once per build from the validated plugin config (config.py, which imports MkDocs)
+or by the command line from the same mkdocs.yml; frozen, so no stage can change what
+another stage sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .sync.model import Source
+
+DEFAULT_API_URL = "https://api.notion.com"
+DEFAULT_CACHE_DIR = ".cache/plugin/notion-sync"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option that changes what a build does, resolved (paths absolute, token
+    looked up)."""
+
+    sources: tuple[Source, ...] = ()
+    cache_dir: Path = Path(DEFAULT_CACHE_DIR)
+    docs_dir: Path | None = None
+    """The site's docs_dir: Material's blog authors file is read from it."""
+    token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    offline: bool = False
+    concurrency: int = 4
+    rate_limit: float = 3.0
+    max_retries: int = 5
+    timeout: float = 30.0
+    on_error: Literal["fail", "warn"] = "fail"
+    retry_base_delay: float = 0.25
+    """Seconds of the first retry's backoff (tests make it short)."""
+    edit_link: bool = True
+    comments: bool = False
+    download_external: bool = False
+    max_asset_size: float = 50.0
+    """MiB."""
+    poll_interval: float = 30.0
+    metrics_file: str | None = None
+    """Relative to site_dir."""
+    demo: bool = False
+
+    def __post_init__(self) -> None:
+        # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple
+        # so that two equal configurations compare equal.
+        object.__setattr__(self, "sources", tuple(self.sources))
+
+    @property
+    def max_asset_bytes(self) -> int:
+        return int(self.max_asset_size * 1024 * 1024)

@@ -1,0 +1,223 @@
+"""One page of the site as Markdown: front matter, title, cover, properties, blocks,
+comments; and Notion content embedded in hand-written pages.
+
+Nothing here knows MkDocs. Pages are composed from the cache one at a time, so only one
+body is in memory at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..log import Warnings
+from ..notion.objects import find_block, iter_blocks, title_of
+from ..render import render_blocks, render_rich_text
+from ..render.escape import escape_text
+from ..render.properties import property_cells, property_front_matter
+from ..settings import Settings
+from ..sync.cache import Cache
+from ..sync.model import Page, Source, SyncedTree
+from .assets import SITE_FOLDER, AssetStore
+from .blog import BlogAuthors, blog_meta
+from .databases import index_table
+from .embeds import EmbedRequest
+from .nav import html_text
+from .paths import SiteLinks, relative_link
+
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's dumper when PyYAML has it: front matter is a tenth of the render time."""
+
+
+class PageContext:
+    """The converter's questions, answered for one page of the site."""
+
+    def __init__(
+        self, page: Page, links: SiteLinks, assets: AssetStore, warnings: Warnings
+    ) -> None:
+        self.page = page
+        self._links = links
+        self._assets = assets
+        self._warnings = warnings
+        self._warned: set[str] = set()
+        self.warnings: list[str] = []
+        """What this page warned about, replayed when its rendering is reused."""
+        self.asset_names: list[str] = []
+
+    @property
+    def page_title(self) -> str:
+        return self.page.title
+
+    def link_to_page(self, page_id: str, block_id: str | None = None) -> str | None:
+        return self._links.link(self.page.path, page_id, block_id)
+
+    def rewrite_url(self, url: str) -> str:
+        return self._links.rewrite(self.page.path, url, self.warn)
+
+    def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
+        name = self._assets.local_name(owner_id, file)
+        if name is None:
+            if file.get("type") == "file":
+                self.warn(f"a file of block {owner_id} could not be downloaded; it is left out")
+            return None
+        self.asset_names.append(name)
+        return relative_link(self.page.path, f"{SITE_FOLDER}/{name}")
+
+    def warn(self, message: str) -> None:
+        if message in self._warned:
+            return
+        self._warned.add(message)
+        line = f'page "{self.page.title}" ({self.page.path}): {message}'
+        self.warnings.append(line)
+        self._warnings.warn(line)
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    text = yaml.dump(meta, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False)
+    return f"---\n{text}---\n\n"
+
+
+def _icon_prefix(page: Page) -> str:
+    icon = page.obj.get("icon")
+    if isinstance(icon, dict) and icon.get("type") == "emoji":
+        emoji = icon.get("emoji")
+        if isinstance(emoji, str):
+            return f"{emoji} "
+    return ""
+
+
+class PageComposer:
+    """Composes the tree's pages into Markdown documents."""
+
+    def __init__(
+        self,
+        tree: SyncedTree,
+        cache: Cache,
+        assets: AssetStore,
+        warnings: Warnings,
+        settings: Settings,
+    ) -> None:
+        self.tree = tree
+        self.cache = cache
+        self.assets = assets
+        self.warnings = warnings
+        self.edit_link = settings.edit_link
+        self.blog_authors = BlogAuthors(settings.docs_dir)
+        self.links = SiteLinks(tree.pages())
+        for page in tree.pages():
+            _name_people(page.obj, tree.users)
+
+    def compose(self, page: Page) -> tuple[str, PageContext]:
+        """The page's Markdown, and the context that saw its warnings and files."""
+        ctx = PageContext(page, self.links, self.assets, self.warnings)
+        meta: dict[str, Any] = {
+            "title": html_text(page.title),
+            "notion_id": page.id,
+            "notion_url": page.url,
+            "last_edited_time": page.last_edited_time,
+        }
+        if self.edit_link and page.url:
+            meta["notion_edit_url"] = page.url
+        parts = [f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n"]
+        if page.kind == "database":
+            description = page.obj.get("description") or []
+            if description:
+                parts.append(render_rich_text(description, ctx) + "\n\n")
+            parts.append(index_table(page, ctx, self.links.titles))
+            return front_matter(meta) + "".join(parts), ctx
+        if page.kind == "entry":
+            meta.update(property_front_matter(page.obj.get("properties") or {}))
+            if page.source.blog:
+                meta.update(blog_meta(page, self.blog_authors(page)))
+        cover = page.obj.get("cover")
+        if isinstance(cover, dict):
+            url = ctx.asset_url(cover, page.id)
+            if url:
+                parts.append(f"![]({url}){{ .notion-cover }}\n\n")
+        if page.kind == "entry":
+            parts.append(self._properties_table(page, ctx))
+        cached = self.cache.get_page(page.id)
+        if cached is not None:
+            _title_links(cached.blocks, self.links.titles)
+            parts.append(render_blocks(cached.blocks, ctx))
+            if cached.comments:
+                parts.append(_comments(cached.comments, ctx))
+        return front_matter(meta) + "".join(parts), ctx
+
+    def _properties_table(self, page: Page, ctx: PageContext) -> str:
+        props = page.obj.get("properties") or {}
+        cells = property_cells(props, ctx, skip_title=True, titles=self.links.titles)
+        if not cells:
+            return ""
+        rows = ["| Property | Value |", "| --- | --- |"]
+        rows.extend(f"| {name} | {value} |" for name, value in cells)
+        table = "\n".join(rows)
+        return f'<div class="notion-properties" markdown>\n\n{table}\n\n</div>\n\n'
+
+    def render_embed(self, request: EmbedRequest) -> str:
+        """An embedded page (or one block of it) as Markdown for the hand-written page
+        at `host_path`, with links relative to that page."""
+        record = self.tree.embeds.get(request.page_id)
+        if record is None:
+            return ""
+        host = Page(
+            id=request.page_id,
+            kind="page",
+            title=title_of(record.obj),
+            source=Source("page", request.page_id, ""),
+            obj=record.obj,
+            path=request.host_path,
+        )
+        ctx = PageContext(host, self.links, self.assets, self.warnings)
+        blocks = record.blocks
+        if request.block_id:
+            found = find_block(blocks, request.block_id)
+            if found is None:
+                ctx.warn(
+                    f"the embedded block {request.block_id} is not on Notion page {request.page_id}"
+                )
+                return ""
+            blocks = [found]
+        _title_links(blocks, self.links.titles)
+        return render_blocks(blocks, ctx)
+
+
+def _comments(comments: list[dict[str, Any]], ctx: PageContext) -> str:
+    lines = ["\n## Comments\n"]
+    for comment in comments:
+        author = (comment.get("created_by") or {}).get("name") or "Someone"
+        when = str(comment.get("created_time") or "")[:10]
+        text = render_rich_text(comment.get("rich_text") or [], ctx)
+        lines.append(f"> **{escape_text(str(author))}** · {when}\n>\n> {text}\n")
+    return "\n".join(lines)
+
+
+def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
+    """Partial user objects (`{"object": "user", "id": ...}`) get the member's name."""
+    if not users:
+        return
+    for prop in (obj.get("properties") or {}).values():
+        if not isinstance(prop, dict):
+            continue
+        kind = prop.get("type")
+        value = prop.get(kind) if isinstance(kind, str) else None
+        people = value if isinstance(value, list) else [value]
+        if kind in ("people", "created_by", "last_edited_by"):
+            for person in people:
+                if isinstance(person, dict) and not person.get("name"):
+                    known = users.get(str(person.get("id")))
+                    if known and known.get("name"):
+                        person["name"] = known["name"]
+
+
+def _title_links(blocks: list[dict[str, Any]], titles: dict[str, str]) -> None:
+    """link_to_page blocks carry no title in the API; the converter shows the one the
+    site knows (this copy of the blocks is rendered once and dropped)."""
+    for block in iter_blocks(blocks):
+        data = block.get("link_to_page") if block.get("type") == "link_to_page" else None
+        if isinstance(data, dict):
+            kind = data.get("type")
+            target = data.get(kind) if isinstance(kind, str) else None
+            if isinstance(target, str) and target in titles:
+                data["title"] = titles[target]

@@ -1,0 +1,1 @@
+"""Notion -> the cache -> a tree of pages: what changed is fetched, the rest is reused."""

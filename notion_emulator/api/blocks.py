@@ -1,0 +1,44 @@
+"""`/v1/blocks/*`: a block and its children (paginated)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import shapes
+from .common import Request, page_size
+
+if TYPE_CHECKING:
+    from . import Api
+
+
+def visible_block(api: Api, raw: str) -> str:
+    ws = api.workspace
+    block_id = api.id_arg(raw, "block_id")
+    if block_id not in ws.blocks or not ws.accessible(block_id):
+        raise api.not_found("block", block_id)
+    return block_id
+
+
+def get_block(api: Api, req: Request) -> str:
+    ws = api.workspace
+    block_id = visible_block(api, req.args[0])
+    text = shapes.block_json(ws, ws.blocks[block_id], api.sign, api.block_cache)
+    return text[:-1] + ',"request_id":"' + req.request_id + '"}'
+
+
+def get_children(api: Api, req: Request) -> str:
+    ws = api.workspace
+    block_id = visible_block(api, req.args[0])
+    ids = ws.children_of(block_id)
+    size = page_size(req.param("page_size"), "query")
+    chunk, next_cursor, has_more = api.paginate(ids, req.param("start_cursor"), size)
+    results = ",".join(
+        shapes.block_json(ws, ws.blocks[i], api.sign, api.block_cache) for i in chunk
+    )
+    return shapes.list_envelope(results, next_cursor, has_more, "block", req.request_id)
+
+
+ROUTES = [
+    ("GET", "blocks/*", get_block),
+    ("GET", "blocks/*/children", get_children),
+]

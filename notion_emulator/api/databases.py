@@ -1,0 +1,80 @@
+"""`/v1/databases/*` and `/v1/data_sources/*`: containers, schemas and queries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import query as query_mod
+from .. import shapes
+from .common import Request, page_size, validation_error
+
+if TYPE_CHECKING:
+    from . import Api
+
+
+def get_database(api: Api, req: Request) -> str:
+    ws = api.workspace
+    db_id = api.id_arg(req.args[0], "database_id")
+    if db_id not in ws.databases or not ws.accessible(db_id):
+        raise api.not_found("database", db_id)
+    data = shapes.database(ws, ws.databases[db_id], api.sign)
+    data["request_id"] = req.request_id
+    return shapes.dumps(data)
+
+
+def visible_data_source(api: Api, raw: str) -> str:
+    ws = api.workspace
+    ds_id = api.id_arg(raw, "data_source_id")
+    if ds_id not in ws.data_sources or not ws.accessible(ds_id):
+        raise api.not_found("data source", ds_id)
+    return ds_id
+
+
+def get_data_source(api: Api, req: Request) -> str:
+    ws = api.workspace
+    ds_id = visible_data_source(api, req.args[0])
+    data = shapes.data_source(ws, ws.data_sources[ds_id], api.sign)
+    data["request_id"] = req.request_id
+    return shapes.dumps(data)
+
+
+def query(api: Api, req: Request) -> str:
+    ws = api.workspace
+    ds_id = visible_data_source(api, req.args[0])
+    source = ws.data_sources[ds_id]
+    body = req.body
+    size = page_size(body.get("page_size"), "body")
+    spec = body.get("filter")
+    sorts = body.get("sorts")
+    include_trash = bool(body.get("in_trash") or body.get("archived"))
+
+    def compute() -> list[str]:
+        try:
+            if spec is not None:
+                query_mod.validate(ws, source, spec)
+            pages = [
+                ws.pages[pid]
+                for pid in source.entries
+                if (include_trash or not ws.blocks[pid].in_trash) and ws.accessible(pid)
+            ]
+            if spec is not None:
+                pages = [p for p in pages if query_mod.matches(p, ws, source, spec)]
+            pages = query_mod.apply_sorts(ws, source, pages, sorts)
+        except query_mod.FilterError as error:
+            raise validation_error(str(error)) from None
+        return [p.id for p in pages]
+
+    key = "q:" + ds_id + shapes.dumps([spec, sorts, include_trash])
+    ids = api.cached_results(key, compute)
+    chunk, next_cursor, has_more = api.paginate(ids, body.get("start_cursor"), size)
+    results = ",".join(shapes.dumps(shapes.page(ws, ws.pages[pid], api.sign)) for pid in chunk)
+    return shapes.list_envelope(
+        results, next_cursor, has_more, "page_or_data_source", req.request_id
+    )
+
+
+ROUTES = [
+    ("GET", "databases/*", get_database),
+    ("GET", "data_sources/*", get_data_source),
+    ("POST", "data_sources/*/query", query),
+]

@@ -1,0 +1,1 @@
+"""Shared test support: the emulator factory, workspaces, site builders and fakes."""
