@@ -10,147 +10,27 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import shutil
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .config import NotionSyncConfig, apply_env_overrides, settings_from
-from .demo import Demo
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
 from .log import log
 from .notion.api import NotionAPI
 from .notion.objects import title_of
 from .pipeline import Session
 from .progress import ProgressBar
+from .project import Project, load_project, redact, secrets_of
 from .report import human_bytes
 from .settings import Settings
 from .sync.cache import Cache
 
 PROG = "mkdocs-notion-sync"
-PLUGIN_NAMES = ("notion-sync", "mkdocs_notion_sync")
 DEFAULT_CONFIG = Path("mkdocs.yml")
-
-
-@dataclass
-class Project:
-    """The plugin's options from one mkdocs.yml, resolved as a build resolves them."""
-
-    config_file: Path
-    config: NotionSyncConfig
-    settings: Settings
-    demo: Demo | None = None
-    """The bundled emulator, when the options say `demo: true`."""
-    secrets: set[str] = field(default_factory=set)
-    """Values never to print (the token), whatever an error message carries."""
-
-    def close(self) -> None:
-        if self.demo is not None:
-            self.demo.stop()
-
-
-# -- reading mkdocs.yml ---------------------------------------------------------------
-
-
-def _ignore_tag(loader: yaml.SafeLoader, node: yaml.Node) -> None:
-    """`!relative`, `!!python/name:...` and friends configure other plugins, not this one."""
-    return None
-
-
-def _yaml_loader() -> Any:
-    """mkdocs' loader (`!ENV`, `INHERIT`), safe, and blind to other plugins' tags."""
-    from mkdocs.utils.yaml import get_yaml_loader
-
-    loader: type[yaml.SafeLoader] = get_yaml_loader(yaml.SafeLoader)
-    loader.add_constructor(None, _ignore_tag)
-    return loader
-
-
-def _plugin_options(data: Any, config_file: Path) -> dict[str, Any]:
-    """The notion-sync entry of `plugins:` (a list of names/mappings, or a mapping)."""
-    plugins = data.get("plugins") if isinstance(data, dict) else None
-    pairs: list[tuple[Any, Any]] = []
-    if isinstance(plugins, dict):
-        pairs = list(plugins.items())
-    elif isinstance(plugins, list):
-        for entry in plugins:
-            if isinstance(entry, str):
-                pairs.append((entry, None))
-            elif isinstance(entry, dict):
-                pairs.extend(entry.items())
-    for name, value in pairs:
-        if name not in PLUGIN_NAMES:
-            continue
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise ConfigError(
-                f"{config_file}: the options of the notion-sync plugin must be a mapping, "
-                f"not {type(value).__name__}"
-            )
-        return dict(value)
-    raise ConfigError(
-        f"{config_file} does not enable the notion-sync plugin: add `- notion-sync:` with its "
-        "options under `plugins:`"
-    )
-
-
-def load_project(config_file: Path) -> Project:
-    """The plugin's options from mkdocs.yml, validated as MkDocs would validate them."""
-    from mkdocs.exceptions import ConfigurationError
-    from mkdocs.utils.yaml import yaml_load
-
-    if not config_file.is_file():
-        raise ConfigError(
-            f"no MkDocs config at {config_file}: run in the folder of mkdocs.yml or pass "
-            "-f path/to/mkdocs.yml"
-        )
-    try:
-        with config_file.open("rb") as handle:
-            data = yaml_load(handle, _yaml_loader())
-    except ConfigurationError as parse_error:
-        raise ConfigError(f"{config_file}: {' '.join(str(parse_error).split())}") from None
-    options = _plugin_options(data, config_file)
-    config = NotionSyncConfig(config_file_path=str(config_file))
-    config.load_dict(apply_env_overrides(options))
-    errors, _warnings = config.validate()
-    if errors:
-        key, error = errors[0]
-        message = " ".join(str(error).split())
-        raise ConfigError(f"{config_file}: notion-sync option '{key}': {message}")
-    docs_dir = data.get("docs_dir") if isinstance(data, dict) else None
-    demo = Demo() if config.demo else None
-    try:
-        settings = settings_from(
-            config,
-            config_file=config_file,
-            docs_dir=config_file.resolve().parent / str(docs_dir or "docs"),
-            endpoint=demo,
-        )
-    except BaseException:
-        if demo is not None:
-            demo.stop()
-        raise
-    return Project(config_file, config, settings, demo, _secrets(None if demo else settings.token))
-
-
-def _secrets(*values: str | None) -> set[str]:
-    candidates = [*values, os.environ.get("NOTION_TOKEN"), os.environ.get("NOTION_SYNC_TOKEN")]
-    # Short strings would blank out ordinary words; real tokens are 50 characters.
-    return {value.strip() for value in candidates if value and len(value.strip()) >= 8}
-
-
-def _redact(text: str, secrets: set[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
 
 
 # -- check ----------------------------------------------------------------------------
@@ -166,7 +46,7 @@ def check(project: Project, as_json: bool) -> int:
         rows.extend(_check_api(settings))
     rows.append(_check_cache(settings))
     rows = [
-        {k: _redact(v, project.secrets) if isinstance(v, str) else v for k, v in r.items()}
+        {k: redact(v, project.secrets) if isinstance(v, str) else v for k, v in r.items()}
         for r in rows
     ]
     healthy = all(row["ok"] for row in rows)
@@ -334,7 +214,7 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = _redact(record.getMessage(), self.secrets)
+            message = redact(record.getMessage(), self.secrets)
             if record.levelno >= logging.WARNING:
                 message = f"{record.levelname}: {message}"
             bar = _active_bar
@@ -431,7 +311,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    secrets = _secrets()
+    secrets = secrets_of()
     project: Project | None = None
     try:
         with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO, secrets):
@@ -443,10 +323,10 @@ def main(argv: list[str] | None = None) -> int:
                 return pull(project, args.out, args.format)
             return cache_command(project, args.action)
     except NotionSyncError as error:
-        print(f"{PROG}: error: {_redact(str(error), secrets)}", file=sys.stderr)
+        print(f"{PROG}: error: {redact(str(error), secrets)}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"{PROG}: error: {_redact(str(error), secrets)}", file=sys.stderr)
+        print(f"{PROG}: error: {redact(str(error), secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -454,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        message = _redact(f"{type(error).__name__}: {error}", secrets)
+        message = redact(f"{type(error).__name__}: {error}", secrets)
         print(
             f"{PROG}: error: unexpected {message} (run with --debug for the traceback)",
             file=sys.stderr,

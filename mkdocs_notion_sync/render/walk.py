@@ -9,7 +9,7 @@ from ..notion.objects import payload
 from .context import RenderContext
 from .rich_text import inline
 
-__all__ = ["MAX_DEPTH", "Walk", "children", "indent", "payload"]
+__all__ = ["MAX_DEPTH", "Walk", "children", "details", "indent", "payload"]
 
 MAX_DEPTH = 64
 """Deeper nesting is a cycle (a synced block that contains itself) or not worth showing."""
@@ -43,3 +43,9 @@ def children(block: dict[str, Any]) -> list[Any]:
 def indent(markdown: str) -> str:
     """Four spaces, the indentation python-markdown needs for nested content."""
     return "\n".join("    " + line if line else "" for line in markdown.split("\n"))
+
+
+def details(marker: str, kind: str, title: str, body: str) -> str:
+    """An admonition (`!!!`) or collapsed details (`???`) with an indented body."""
+    head = f'{marker} {kind} "{title}"'
+    return f"{head}\n\n{indent(body)}" if body else head

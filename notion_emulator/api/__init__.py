@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -102,6 +102,14 @@ class Api:
                 f"instead was `{json.dumps(unquote(raw))}`."
             )
         return found
+
+    def visible(self, raw: str, arg: str, kind: str, known: Container[str]) -> str:
+        """The id in a path segment, if it names a `kind` the integration may see;
+        anything else is Notion's 404 (unknown and unshared look the same)."""
+        object_id = self.id_arg(raw, arg)
+        if object_id not in known or not self.workspace.accessible(object_id):
+            raise self.not_found(kind, object_id)
+        return object_id
 
     def paginate(
         self, ids: list[str], cursor: str | None, size: int

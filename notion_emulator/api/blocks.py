@@ -12,11 +12,7 @@ if TYPE_CHECKING:
 
 
 def visible_block(api: Api, raw: str) -> str:
-    ws = api.workspace
-    block_id = api.id_arg(raw, "block_id")
-    if block_id not in ws.blocks or not ws.accessible(block_id):
-        raise api.not_found("block", block_id)
-    return block_id
+    return api.visible(raw, "block_id", "block", api.workspace.blocks)
 
 
 def get_block(api: Api, req: Request) -> str:

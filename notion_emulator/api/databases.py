@@ -14,20 +14,14 @@ if TYPE_CHECKING:
 
 def get_database(api: Api, req: Request) -> str:
     ws = api.workspace
-    db_id = api.id_arg(req.args[0], "database_id")
-    if db_id not in ws.databases or not ws.accessible(db_id):
-        raise api.not_found("database", db_id)
+    db_id = api.visible(req.args[0], "database_id", "database", ws.databases)
     data = shapes.database(ws, ws.databases[db_id], api.sign)
     data["request_id"] = req.request_id
     return shapes.dumps(data)
 
 
 def visible_data_source(api: Api, raw: str) -> str:
-    ws = api.workspace
-    ds_id = api.id_arg(raw, "data_source_id")
-    if ds_id not in ws.data_sources or not ws.accessible(ds_id):
-        raise api.not_found("data source", ds_id)
-    return ds_id
+    return api.visible(raw, "data_source_id", "data source", api.workspace.data_sources)
 
 
 def get_data_source(api: Api, req: Request) -> str:

@@ -14,11 +14,7 @@ if TYPE_CHECKING:
 
 
 def visible_page(api: Api, raw: str) -> str:
-    ws = api.workspace
-    page_id = api.id_arg(raw, "page_id")
-    if page_id not in ws.pages or not ws.accessible(page_id):
-        raise api.not_found("page", page_id)
-    return page_id
+    return api.visible(raw, "page_id", "page", api.workspace.pages)
 
 
 def get_page(api: Api, req: Request) -> str:
