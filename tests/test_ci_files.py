@@ -205,3 +205,42 @@ def test_zizmor_finds_nothing_in_the_documented_workflows(tmp_path: Path) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+SOURCE_FOLDERS = ("mkdocs_notion_sync", "notion_emulator", "tests", "docs", "docs_hooks", "bench")
+SOURCE_SUFFIXES = {".py", ".md", ".yml", ".yaml", ".toml", ".css", ".json", ".txt"}
+GENERATED = ("bench/out/",)
+
+
+def test_no_source_file_is_hidden_by_gitignore() -> None:
+    """CI checks out a clean clone, which has only what git tracks. A broad pattern (a
+    bare `site/` once matched the package's own `mkdocs_notion_sync/site/`) keeps new
+    modules out of every commit while the author's tree still works."""
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    listed = subprocess.run(
+        [
+            git,
+            "ls-files",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "-z",
+            "--",
+            *SOURCE_FOLDERS,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split("\0")
+    hidden = [
+        name
+        for name in listed
+        if Path(name).suffix in SOURCE_SUFFIXES
+        and not name.startswith(GENERATED)
+        and not {"__pycache__", ".hypothesis"} & set(Path(name).parts)
+    ]
+    assert not hidden, f"ignored by .gitignore, so missing from every clone: {hidden}"
