@@ -13,6 +13,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # git: for sites whose mkdocs.yml uses git-based plugins (revision dates, authors).
+# Not pinned to a Debian revision (hadolint DL3008): the base image's Debian release
+# fixes the version, and a pin would break the build at the next security update.
+# hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/*
@@ -22,10 +25,13 @@ RUN pip install /src && rm -rf /src
 
 # Run as an unprivileged user. Its uid (1000) matches the first user of most Linux
 # hosts; otherwise pass --user "$(id -u):$(id -g)" so site/ and .cache/ are yours.
-RUN useradd --create-home --uid 1000 --shell /usr/sbin/nologin mkdocs \
+# USER is numeric so that a runtime can tell it is not root without reading
+# /etc/passwd (Kubernetes' runAsNonRoot, for one).
+RUN groupadd --gid 1000 mkdocs \
+    && useradd --create-home --uid 1000 --gid 1000 --shell /usr/sbin/nologin mkdocs \
     && mkdir -p /docs && chown mkdocs:mkdocs /docs \
     && git config --system --add safe.directory /docs
-USER mkdocs
+USER 1000:1000
 WORKDIR /docs
 
 EXPOSE 8000
