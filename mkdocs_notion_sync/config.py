@@ -128,6 +128,55 @@ class SourceOption(c.SubConfig[SourceConfig]):
         return source
 
 
+class Sources(c.ListOfItems[SourceConfig]):
+    """The sources, each in a folder of its own: two sources in one folder, or one inside
+    another's folder, would publish pages over each other's (`x` and `x/foo`: a child
+    page "Foo" of the first is `x/foo/`, the second's root too), and one page listed
+    twice would be published twice. Folders are compared without letter case, as a
+    case-insensitive disk (macOS, Windows) compares them."""
+
+    def __init__(self) -> None:
+        super().__init__(SourceOption(), default=[])
+
+    def run_validation(self, value: object) -> list[SourceConfig]:
+        sources = super().run_validation(value)
+        for second, later in enumerate(sources):
+            for first, earlier in enumerate(sources[:second]):
+                problem = _overlap(earlier, later)
+                if problem:
+                    raise ValidationError(
+                        f"sources {first + 1} ({_describe(earlier)}) and {second + 1} "
+                        f"({_describe(later)}) {problem}"
+                    )
+        return sources
+
+
+def _describe(source: SourceConfig) -> str:
+    kind = "page" if source.page else "database"
+    dest = f"dest '{source.dest}'" if source.dest else "dest '' (the site root)"
+    return f"{kind} {source.page or source.database}, {dest}"
+
+
+def _overlap(a: SourceConfig, b: SourceConfig) -> str | None:
+    """Why two sources cannot both be published, or None."""
+    if (a.page or a.database) == (b.page or b.database):
+        return "name the same Notion object twice: list it once"
+    one, other = a.dest.lower(), b.dest.lower()
+    if one == other:
+        return "share one folder, so their pages would replace each other: give each its own"
+    if one == "" or other == "":
+        return (
+            "overlap: a source at the site root holds every folder, so their pages would "
+            "replace each other; give each source a folder of its own"
+        )
+    if other.startswith(one + "/") or one.startswith(other + "/"):
+        return (
+            "overlap: one folder is inside the other, so their pages would replace each "
+            "other; give each source a folder of its own"
+        )
+    return None
+
+
 OPTION_HELP = {
     "enabled": "turn the plugin off without removing its configuration",
     "token": "integration token; defaults to the NOTION_TOKEN environment variable",
@@ -167,7 +216,7 @@ class NotionSyncConfig(base.Config):
     enabled = c.Type(bool, default=True)
     token = c.Optional(c.Type(str))
     api_url = c.URL(default=DEFAULT_API_URL)
-    sources = c.ListOfItems(SourceOption(), default=[])
+    sources = Sources()
     cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
     offline = c.Type(bool, default=False)
     concurrency = Count(default=4, minimum=1, maximum=64)

@@ -126,7 +126,7 @@ def build(session: Session, embeds: Iterable[EmbedRequest] = ()) -> Outcome:
         )
         requests = list(embeds)
         tree = walk.run(settings.sources, [r.page_id for r in requests])
-        assign_paths(tree.roots)
+        assign_paths(tree.roots, warnings)
         composer = PageComposer(tree, session.cache, assets, warnings, settings)
         staging = Staging(settings.cache_dir / "site")
         files = _stage_pages(RenderCache(composer, session.cache), staging)
