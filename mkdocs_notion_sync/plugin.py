@@ -37,6 +37,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self.poller: ChangePoller | None = None
         self.watched: frozenset[str] = frozenset()
         """The pages of the last good build, which the serve poller watches."""
+        self._own: dict[str, File] = {}
+        """This build's hand-written files by the URL each is served at."""
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -88,6 +90,9 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             raise PluginError(f"notion-sync: {error}") from None
         self.outcome = outcome
         self.watched = outcome.synced_ids
+        # Hand-written files by the URL they are served at: `x/faq/index.md`, `x/faq.md`
+        # and `x/README.md`-style indexes share one, so comparing names is not enough.
+        self._own = {f.dest_uri: f for f in files if f.generated_by is None}
         for document in outcome.documents:
             self._add(files, File.generated(config, document.path, abs_src_path=str(document.file)))
         for path, staged in outcome.extra_files.items():
@@ -98,13 +103,17 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self._place_in_nav(config, outcome, files)
         return files
 
-    @staticmethod
-    def _add(files: Files, file: File) -> None:
+    def _add(self, files: Files, file: File) -> None:
+        """A generated file, never in place of a hand-written one (by name or by URL)."""
         existing = files.get_file_from_path(file.src_uri)
+        hand_written = self._own.get(file.dest_uri)
         if existing is not None and existing.generated_by is None:
+            hand_written = existing
+        if hand_written is not None:
             raise PluginError(
-                f"notion-sync: {file.src_uri} exists in docs_dir and would be replaced by a "
-                "Notion page; change the source's dest or rename the file"
+                f"notion-sync: {hand_written.src_uri} in docs_dir and the Notion page "
+                f"{file.src_uri} would both be published at {hand_written.dest_uri}; change "
+                "the source's dest or rename the file"
             )
         if existing is not None:
             files.remove(existing)

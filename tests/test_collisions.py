@@ -305,3 +305,33 @@ def test_a_leaf_and_a_folder_with_the_same_url_are_pulled_apart() -> None:
     assert tree_two.path == "x/foo/index.md"
     assert tree_one.children[0].path != "x/foo.md"
     assert len(warnings) == 1
+
+
+# -- a Notion page never replaces a hand-written one ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("docs_file", "notion_path"),
+    [
+        ("handbook/faq/index.md", "handbook/faq.md"),  # a leaf, served at handbook/faq/
+        ("handbook/guide.md", "handbook/guide/index.md"),  # a folder page, the same URL
+        ("handbook/README.md", "handbook/index.md"),  # MkDocs serves README.md as the index
+    ],
+)
+def test_a_notion_page_at_a_hand_written_pages_url_is_one_error_naming_both(
+    tmp_path: Path, docs_file: str, notion_path: str
+) -> None:
+    from .support.workspaces import handbook
+
+    with emulate(handbook()) as emu:
+        plugin = {
+            "api_url": emu.url,
+            "rate_limit": 1000,
+            "sources": [{"page": ROOT, "dest": "handbook"}],
+        }
+        docs = {"index.md": "# Home\n", docs_file: "# Written by hand\n"}
+        site = run_build(write_site(tmp_path, plugin, docs=docs))
+    assert site.error is not None
+    errors = [m for m in site.messages(logging.ERROR) if "notion-sync" in m]
+    assert len(errors) == 1, site.messages(logging.ERROR)
+    assert docs_file in errors[0] and notion_path in errors[0]
