@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.config import base
@@ -21,6 +23,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
 from .errors import ConfigError
+from .log import log, redact
 from .notion.ids import parse_notion_id
 from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR, Settings
 from .sync.model import Source
@@ -93,6 +96,109 @@ class SiteFolder(c.Type[str]):
         if folder == ".." or folder.startswith("../") or "\x00" in folder:
             raise ValidationError(f"{text!r} must be a folder inside the site, like 'handbook'")
         return "" if folder == "." else folder
+
+
+def token_problem(token: str) -> str | None:
+    """What makes a token impossible (said without quoting it), or None. Whitespace
+    around it is a pasting artefact and is dropped; inside it, it is a token pasted
+    with a line break, which would otherwise end up in an HTTP header error, verbatim."""
+    inner = token.strip()
+    if any(ch.isspace() for ch in inner):
+        return (
+            "contains whitespace (a line break, tab or space) inside it, which a Notion "
+            "token never has: copy the integration's secret again, as one line"
+        )
+    if not inner.isascii() or not inner.isprintable():
+        return (
+            "contains characters a Notion token never has (control or non-ASCII "
+            "characters): copy the integration's secret again"
+        )
+    return None
+
+
+class Token(c.Type[str]):
+    """The integration token; its value is never part of an error message."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"expected a string, not {type(value).__name__}")
+        redact.add_token(value)
+        problem = token_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
+class ApiUrl(c.Type[str]):
+    """An http(s) URL with a host: anything else would send the token somewhere odd, or
+    fail later with an error that does not name the option."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default=DEFAULT_API_URL)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        redact.add_url(text)
+        example = f"like {DEFAULT_API_URL}"
+        if any(ch.isspace() or not ch.isprintable() for ch in text):
+            raise ValidationError(f"must be a URL without spaces or control characters, {example}")
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+        except ValueError:
+            raise ValidationError(
+                f"{redact(text)!r} is not a valid URL; use one {example}"
+            ) from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValidationError(
+                f"must be an http:// or https:// URL with a host, {example}, not {redact(text)!r}"
+            )
+        return text
+
+
+class CacheDir(c.Type[str]):
+    """A folder for the cache, relative to mkdocs.yml's folder; never empty (which would
+    be mkdocs.yml's folder itself, docs and site included)."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default=DEFAULT_CACHE_DIR)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if not text.strip() or "\x00" in text:
+            raise ValidationError(
+                f"must name a folder for the cache, like {DEFAULT_CACHE_DIR!r}, not {text!r}"
+            )
+        return text
+
+
+class MetricsFile(c.Type[str]):
+    """A file inside site_dir: relative, normalised, never escaping it."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        path = text.strip().replace("\\", "/")
+        normal = posixpath.normpath(path) if path else ""
+        if (
+            not normal
+            or normal in (".", "..")
+            or normal.startswith("../")
+            or path.startswith("/")
+            or path.endswith("/")
+            or PureWindowsPath(path).drive
+            or any(not ch.isprintable() for ch in path)
+        ):
+            raise ValidationError(
+                f"{text!r} must be a file path inside site_dir, like 'metrics.json' or "
+                "'reports/notion.prom'"
+            )
+        return normal
 
 
 class SourceConfig(base.Config):
@@ -214,17 +320,17 @@ class NotionSyncConfig(base.Config):
     """Options of the `notion-sync` plugin; names are fixed by the user contract."""
 
     enabled = c.Type(bool, default=True)
-    token = c.Optional(c.Type(str))
-    api_url = c.URL(default=DEFAULT_API_URL)
+    token = c.Optional(Token())
+    api_url = ApiUrl()
     sources = Sources()
-    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    cache_dir = CacheDir()
     offline = c.Type(bool, default=False)
     concurrency = Count(default=4, minimum=1, maximum=64)
     rate_limit = Number(default=3.0, minimum=0.01, maximum=10_000)
     max_retries = Count(default=5, minimum=0, maximum=50)
     on_error = c.Choice(("fail", "warn"), default="fail")
     poll_interval = Number(default=30, minimum=0, maximum=86_400)
-    metrics_file = c.Optional(c.Type(str))
+    metrics_file = c.Optional(MetricsFile())
     timeout = Number(default=30, minimum=0.1, maximum=600)
     edit_link = c.Type(bool, default=True)
     comments = c.Type(bool, default=False)
@@ -238,29 +344,81 @@ class NotionSyncConfig(base.Config):
     demo = c.Type(bool, default=False)
 
 
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def env_value(option: Any, raw: str) -> Any:
+    """A `NOTION_SYNC_*` value read by the option's type: booleans and numbers parsed,
+    lists and mappings (sources) as YAML, and every string and path exactly as written
+    (`2024` is a folder name, `~` is not YAML's null). A value that does not parse is
+    passed on as the text, for the option's own error message."""
+    while isinstance(option, (c.Optional, c.Deprecated)):
+        option = option.option
+    text = raw.strip()
+    if isinstance(option, Count):
+        return int(text) if _INTEGER.fullmatch(text) else raw
+    if isinstance(option, Number):
+        try:
+            return float(text)
+        except ValueError:
+            return raw
+    if isinstance(option, c.Type) and option._type is bool:
+        lowered = text.lower()
+        return True if lowered in _TRUE else False if lowered in _FALSE else raw
+    if isinstance(option, (c.ListOfItems, c.SubConfig)) or (
+        isinstance(option, c.Type) and option._type in (list, dict)
+    ):
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError:
+            return raw
+    return raw
+
+
 def apply_env_overrides(
     options: Mapping[str, Any], environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Options with `NOTION_SYNC_<OPTION>` values laid over them, parsed as YAML scalars
-    (so `true`, `8`, `0.5` and `[{page: ..., dest: ...}]` mean what they say)."""
+    """Options with `NOTION_SYNC_<OPTION>` values laid over them, each read by its
+    option's type (see `env_value`)."""
     env = os.environ if environ is None else environ
     merged = dict(options)
-    for name, _option in NotionSyncConfig._schema:
+    for name, option in NotionSyncConfig._schema:
         raw = env.get(ENV_PREFIX + name.upper())
-        if raw is None:
-            continue
-        try:
-            merged[name] = raw if name in ("token", "api_url") else yaml.safe_load(raw)
-        except yaml.YAMLError:
-            merged[name] = raw
+        if raw is not None:
+            merged[name] = env_value(option, raw)
     return merged
 
 
 def resolve_token(configured: str | None, environ: Mapping[str, str] | None = None) -> str | None:
-    """The token option wins; otherwise NOTION_TOKEN, the name every Notion tool uses."""
+    """The token option wins; otherwise NOTION_TOKEN, the name every Notion tool uses.
+    A token that cannot be right is refused here, before it is sent anywhere."""
     env = os.environ if environ is None else environ
+    where = "the `token` option" if configured else "the NOTION_TOKEN environment variable"
     token = configured or env.get("NOTION_TOKEN")
-    return token.strip() if token and token.strip() else None
+    if not token or not token.strip():
+        return None
+    redact.add_token(token)
+    problem = token_problem(token)
+    if problem:
+        raise ConfigError(f"the Notion token in {where} {problem}")
+    return token.strip()
+
+
+def token_written_in_file(configured: str | None, environ: Mapping[str, str]) -> bool:
+    """Whether the `token` option was typed into mkdocs.yml. MkDocs resolves `!ENV`
+    before the plugin sees the value, so the tell is the value itself: one that no
+    environment variable holds came from the file (a literal, or the fallback of
+    `!ENV [NAME, fallback]`)."""
+    return bool(configured) and configured not in environ.values()
+
+
+TOKEN_IN_FILE = (
+    "the Notion token is written in mkdocs.yml, where everyone who can read the file or "
+    "its history can use it: write `token: !ENV NOTION_TOKEN` and set that variable (or "
+    "remove `token` and set NOTION_TOKEN)"
+)
 
 
 class Endpoint(Protocol):
@@ -278,15 +436,19 @@ def settings_from(
     *,
     config_file: str | Path | None,
     docs_dir: str | Path | None,
+    site_dir: str | Path | None = None,
     endpoint: Endpoint | None = None,
 ) -> Settings:
     """The one Settings of a build: paths resolved against mkdocs.yml's folder (as
     Material's plugins resolve theirs), the token looked up, the demo's API if any."""
     base_dir = Path(config_file or ".").resolve().parent
     cache_dir = (base_dir / config.cache_dir).resolve()
-    docs = Path(docs_dir).resolve() if docs_dir is not None else None
-    if docs is not None and (cache_dir == docs or docs in cache_dir.parents):
-        raise ConfigError(f"cache_dir {cache_dir} must not be inside docs_dir")
+    for name, folder in (("docs_dir", docs_dir), ("site_dir", site_dir)):
+        if folder is not None:
+            _cache_apart(cache_dir, name, Path(folder).resolve())
+    redact.add_url(config.api_url)
+    if endpoint is None and token_written_in_file(config.token, os.environ):
+        log.warning(TOKEN_IN_FILE)
     sources = tuple(
         Source(
             kind="page" if s.page else "database",
@@ -303,7 +465,7 @@ def settings_from(
     return Settings(
         sources=sources,
         cache_dir=cache_dir,
-        docs_dir=docs,
+        docs_dir=Path(docs_dir).resolve() if docs_dir is not None else None,
         token=endpoint.token if endpoint else resolve_token(config.token),
         api_url=endpoint.url if endpoint else config.api_url,
         offline=config.offline,
@@ -320,3 +482,19 @@ def settings_from(
         metrics_file=config.metrics_file,
         demo=config.demo,
     )
+
+
+def _cache_apart(cache_dir: Path, name: str, folder: Path) -> None:
+    """The cache shares no folder with docs_dir (MkDocs would publish it, and a rebuild
+    would follow every cache write) or site_dir (MkDocs empties it at every build), in
+    either direction: a cache around them would stage pages over the site."""
+    if cache_dir == folder or folder in cache_dir.parents:
+        raise ConfigError(
+            f"cache_dir {cache_dir} must not be inside {name} {folder}; use the default "
+            f"({DEFAULT_CACHE_DIR}, next to mkdocs.yml) or another folder outside it"
+        )
+    if cache_dir in folder.parents:
+        raise ConfigError(
+            f"cache_dir {cache_dir} must not contain {name} {folder}; give the cache a "
+            f"folder of its own, like the default {DEFAULT_CACHE_DIR}"
+        )

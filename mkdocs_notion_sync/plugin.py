@@ -20,7 +20,7 @@ from mkdocs.utils import nest_paths
 from .config import NotionSyncConfig, apply_env_overrides, settings_from
 from .demo import Demo
 from .errors import NotionSyncError
-from .log import log
+from .log import log, redact
 from .pipeline import Outcome, Session
 from .site.embeds import fill_embeds, find_embeds, rewrite_notion_links
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
@@ -60,10 +60,11 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.config,
                 config_file=config.config_file_path,
                 docs_dir=config.docs_dir,
+                site_dir=config.site_dir,
                 endpoint=self.demo if self.config.demo else None,
             )
         except NotionSyncError as error:
-            raise PluginError(f"notion-sync: {error}") from None
+            raise PluginError(f"notion-sync: {redact(str(error))}") from None
         if self.session is None or self.session.settings != settings:
             if self.session is not None:
                 self.session.close()
@@ -87,7 +88,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         try:
             outcome = self.session.build(embeds)
         except NotionSyncError as error:
-            raise PluginError(f"notion-sync: {error}") from None
+            raise PluginError(f"notion-sync: {redact(str(error))}") from None
         self.outcome = outcome
         self.watched = outcome.synced_ids
         # Hand-written files by the URL they are served at: `x/faq/index.md`, `x/faq.md`
@@ -199,7 +200,10 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         report = self.outcome.report
         metrics_file = self.session.settings.metrics_file
         if metrics_file:
-            report.write(Path(config.site_dir) / metrics_file)
+            try:
+                report.write(Path(config.site_dir), metrics_file)
+            except NotionSyncError as error:
+                raise PluginError(f"notion-sync: {redact(str(error))}") from None
         log.info(report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
