@@ -285,17 +285,22 @@ def _overlap(a: SourceConfig, b: SourceConfig) -> str | None:
 
 OPTION_HELP = {
     "enabled": "turn the plugin off without removing its configuration",
-    "token": "integration token; defaults to the NOTION_TOKEN environment variable",
-    "api_url": "API root (the bundled emulator in tests and the demo)",
-    "sources": "pages and databases to publish, each mounted at a `dest` folder",
-    "cache_dir": "cache folder, relative to mkdocs.yml's folder",
+    "token": "integration token; defaults to the NOTION_TOKEN environment variable. Set it "
+    "with `!ENV` (a token typed into mkdocs.yml gets a warning); whitespace inside it is "
+    "refused",
+    "api_url": "API root, http:// or https:// with a host (the bundled emulator in tests "
+    "and the demo)",
+    "sources": "pages and databases to publish, each mounted at a `dest` folder of its own "
+    "(no two in one folder or one inside another, no page or database twice)",
+    "cache_dir": "cache folder, relative to mkdocs.yml's folder; not empty, and neither "
+    "inside nor around docs_dir or site_dir",
     "offline": "build only from the cache; never contact the API",
     "concurrency": "requests in flight at most",
     "rate_limit": "requests per second, on average, the client allows itself",
     "max_retries": "retries per request for 429, 5xx, 529, timeouts and dropped connections",
     "on_error": "`fail` stops the build; `warn` serves the cached copy (or leaves the page out)",
     "poll_interval": "seconds between change checks during `mkdocs serve`; 0 turns polling off",
-    "metrics_file": "path relative to site_dir; `.json` writes JSON, `.prom` Prometheus text",
+    "metrics_file": "path inside site_dir; `.json` writes JSON, `.prom` Prometheus text",
     "timeout": "seconds to wait for one HTTP request",
     "edit_link": "show an 'edit in Notion' button on every Notion page",
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
