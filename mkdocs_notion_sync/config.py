@@ -13,19 +13,21 @@ import os
 import posixpath
 import re
 from collections.abc import Mapping
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from .credentials import TOKEN_IN_FILE, resolve_token, token_problem, token_written_in_file
 from .errors import ConfigError
 from .log import log, redact
 from .notion.ids import parse_notion_id
+from .places import api_url_problem, cache_dir_problem, site_file
 from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR, Settings
+from .site.paths import dests_overlap
 from .sync.model import Source
 
 ENV_PREFIX = "NOTION_SYNC_"
@@ -98,24 +100,6 @@ class SiteFolder(c.Type[str]):
         return "" if folder == "." else folder
 
 
-def token_problem(token: str) -> str | None:
-    """What makes a token impossible (said without quoting it), or None. Whitespace
-    around it is a pasting artefact and is dropped; inside it, it is a token pasted
-    with a line break, which would otherwise end up in an HTTP header error, verbatim."""
-    inner = token.strip()
-    if any(ch.isspace() for ch in inner):
-        return (
-            "contains whitespace (a line break, tab or space) inside it, which a Notion "
-            "token never has: copy the integration's secret again, as one line"
-        )
-    if not inner.isascii() or not inner.isprintable():
-        return (
-            "contains characters a Notion token never has (control or non-ASCII "
-            "characters): copy the integration's secret again"
-        )
-    return None
-
-
 class Token(c.Type[str]):
     """The integration token; its value is never part of an error message."""
 
@@ -133,8 +117,7 @@ class Token(c.Type[str]):
 
 
 class ApiUrl(c.Type[str]):
-    """An http(s) URL with a host: anything else would send the token somewhere odd, or
-    fail later with an error that does not name the option."""
+    """An http(s) URL with a host (see `places.api_url_problem`)."""
 
     def __init__(self) -> None:
         super().__init__(str, default=DEFAULT_API_URL)
@@ -142,20 +125,9 @@ class ApiUrl(c.Type[str]):
     def run_validation(self, value: object) -> str:
         text = super().run_validation(value)
         redact.add_url(text)
-        example = f"like {DEFAULT_API_URL}"
-        if any(ch.isspace() or not ch.isprintable() for ch in text):
-            raise ValidationError(f"must be a URL without spaces or control characters, {example}")
-        try:
-            parts = urlsplit(text)
-            parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
-        except ValueError:
-            raise ValidationError(
-                f"{redact(text)!r} is not a valid URL; use one {example}"
-            ) from None
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise ValidationError(
-                f"must be an http:// or https:// URL with a host, {example}, not {redact(text)!r}"
-            )
+        problem = api_url_problem(text)
+        if problem:
+            raise ValidationError(problem)
         return text
 
 
@@ -176,29 +148,20 @@ class CacheDir(c.Type[str]):
 
 
 class MetricsFile(c.Type[str]):
-    """A file inside site_dir: relative, normalised, never escaping it."""
+    """A file inside site_dir (see `places.site_file`)."""
 
     def __init__(self) -> None:
         super().__init__(str)
 
     def run_validation(self, value: object) -> str:
         text = super().run_validation(value)
-        path = text.strip().replace("\\", "/")
-        normal = posixpath.normpath(path) if path else ""
-        if (
-            not normal
-            or normal in (".", "..")
-            or normal.startswith("../")
-            or path.startswith("/")
-            or path.endswith("/")
-            or PureWindowsPath(path).drive
-            or any(not ch.isprintable() for ch in path)
-        ):
+        path = site_file(text)
+        if path is None:
             raise ValidationError(
                 f"{text!r} must be a file path inside site_dir, like 'metrics.json' or "
                 "'reports/notion.prom'"
             )
-        return normal
+        return path
 
 
 class SourceConfig(base.Config):
@@ -267,20 +230,7 @@ def _overlap(a: SourceConfig, b: SourceConfig) -> str | None:
     """Why two sources cannot both be published, or None."""
     if (a.page or a.database) == (b.page or b.database):
         return "name the same Notion object twice: list it once"
-    one, other = a.dest.lower(), b.dest.lower()
-    if one == other:
-        return "share one folder, so their pages would replace each other: give each its own"
-    if one == "" or other == "":
-        return (
-            "overlap: a source at the site root holds every folder, so their pages would "
-            "replace each other; give each source a folder of its own"
-        )
-    if other.startswith(one + "/") or one.startswith(other + "/"):
-        return (
-            "overlap: one folder is inside the other, so their pages would replace each "
-            "other; give each source a folder of its own"
-        )
-    return None
+    return dests_overlap(a.dest, b.dest)
 
 
 OPTION_HELP = {
@@ -396,36 +346,6 @@ def apply_env_overrides(
     return merged
 
 
-def resolve_token(configured: str | None, environ: Mapping[str, str] | None = None) -> str | None:
-    """The token option wins; otherwise NOTION_TOKEN, the name every Notion tool uses.
-    A token that cannot be right is refused here, before it is sent anywhere."""
-    env = os.environ if environ is None else environ
-    where = "the `token` option" if configured else "the NOTION_TOKEN environment variable"
-    token = configured or env.get("NOTION_TOKEN")
-    if not token or not token.strip():
-        return None
-    redact.add_token(token)
-    problem = token_problem(token)
-    if problem:
-        raise ConfigError(f"the Notion token in {where} {problem}")
-    return token.strip()
-
-
-def token_written_in_file(configured: str | None, environ: Mapping[str, str]) -> bool:
-    """Whether the `token` option was typed into mkdocs.yml. MkDocs resolves `!ENV`
-    before the plugin sees the value, so the tell is the value itself: one that no
-    environment variable holds came from the file (a literal, or the fallback of
-    `!ENV [NAME, fallback]`)."""
-    return bool(configured) and configured not in environ.values()
-
-
-TOKEN_IN_FILE = (
-    "the Notion token is written in mkdocs.yml, where everyone who can read the file or "
-    "its history can use it: write `token: !ENV NOTION_TOKEN` and set that variable (or "
-    "remove `token` and set NOTION_TOKEN)"
-)
-
-
 class Endpoint(Protocol):
     """Where the API is, when it is not where the options say: the demo emulator."""
 
@@ -449,8 +369,9 @@ def settings_from(
     base_dir = Path(config_file or ".").resolve().parent
     cache_dir = (base_dir / config.cache_dir).resolve()
     for name, folder in (("docs_dir", docs_dir), ("site_dir", site_dir)):
-        if folder is not None:
-            _cache_apart(cache_dir, name, Path(folder).resolve())
+        problem = cache_dir_problem(cache_dir, name, Path(folder)) if folder else None
+        if problem:
+            raise ConfigError(problem)
     redact.add_url(config.api_url)
     if endpoint is None and token_written_in_file(config.token, os.environ):
         log.warning(TOKEN_IN_FILE)
@@ -487,19 +408,3 @@ def settings_from(
         metrics_file=config.metrics_file,
         demo=config.demo,
     )
-
-
-def _cache_apart(cache_dir: Path, name: str, folder: Path) -> None:
-    """The cache shares no folder with docs_dir (MkDocs would publish it, and a rebuild
-    would follow every cache write) or site_dir (MkDocs empties it at every build), in
-    either direction: a cache around them would stage pages over the site."""
-    if cache_dir == folder or folder in cache_dir.parents:
-        raise ConfigError(
-            f"cache_dir {cache_dir} must not be inside {name} {folder}; use the default "
-            f"({DEFAULT_CACHE_DIR}, next to mkdocs.yml) or another folder outside it"
-        )
-    if cache_dir in folder.parents:
-        raise ConfigError(
-            f"cache_dir {cache_dir} must not contain {name} {folder}; give the cache a "
-            f"folder of its own, like the default {DEFAULT_CACHE_DIR}"
-        )

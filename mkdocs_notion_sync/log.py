@@ -112,6 +112,7 @@ class Warnings:
         self.warn(message)
 
     def warn(self, message: str) -> None:
+        message = redact(message)  # kept (and perhaps cached), not only logged
         if message in self._seen:
             return
         self._seen.add(message)

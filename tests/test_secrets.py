@@ -82,6 +82,20 @@ def test_a_token_with_whitespace_inside_is_refused_in_one_line_that_hides_it(
             assert half not in out + err
 
 
+@pytest.mark.parametrize("odd", ["\x07", "é", "\u200b"])
+def test_a_token_with_characters_no_header_can_carry_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, odd: str
+) -> None:
+    monkeypatch.setenv("NOTION_TOKEN", odd.join(HALVES))
+    config = _site(tmp_path, f"api_url: http://{UNREACHABLE}\nsources: [{{page: {ROOT}, dest: x}}]")
+    code, out, err = _cli(capsys, "-f", config, "pull", "--out", tmp_path / "out")
+    assert code == 1 and err.count("\n") == 1, err
+    assert "NOTION_TOKEN" in err and "characters a Notion token never has" in err
+    assert "Traceback" not in err and "unexpected" not in err
+    for half in HALVES:
+        assert half not in out + err
+
+
 def test_a_token_option_with_whitespace_is_a_config_error_naming_the_option(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

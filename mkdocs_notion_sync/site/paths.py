@@ -42,7 +42,8 @@ def entry_slug(page: Page) -> str:
 
 def path_slug(page: Page) -> str:
     """The slug a page was finally given (after every tie-break), read off its path."""
-    stem = page.path.removesuffix(".md").removesuffix("/index")
+    stem = page.path.removesuffix(".md")
+    stem = "" if stem == "index" else stem.removesuffix("/index")
     return posixpath.basename(stem) or entry_slug(page)
 
 
@@ -209,6 +210,26 @@ def _move(page: Page, everyone: list[Page]) -> None:
     old_prefix = f"{base}/" if base else ""
     for below in page.walk():
         below.path = f"{candidate}/{below.path.removeprefix(old_prefix)}"
+
+
+def dests_overlap(one: str, other: str) -> str | None:
+    """Why two sources' folders cannot both be published, or None: one folder, or one
+    inside the other (`x` and `x/foo`: a child page "Foo" of the first is `x/foo/`, the
+    root of the second too), compared without letter case as `_key` compares paths."""
+    one, other = one.lower(), other.lower()
+    if one == other:
+        return "share one folder, so their pages would replace each other: give each its own"
+    if one == "" or other == "":
+        return (
+            "overlap: a source at the site root holds every folder, so their pages would "
+            "replace each other; give each source a folder of its own"
+        )
+    if other.startswith(one + "/") or one.startswith(other + "/"):
+        return (
+            "overlap: one folder is inside the other, so their pages would replace each "
+            "other; give each source a folder of its own"
+        )
+    return None
 
 
 def relative_link(from_path: str, to_path: str) -> str:
