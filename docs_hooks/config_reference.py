@@ -53,6 +53,9 @@ TYPE_NAMES: dict[str, str] = {
 CUSTOM_TYPES: dict[str, str] = {
     "NotionId": "Notion id or URL",
     "SiteFolder": "folder in the site",
+    "ApiUrl": "http(s) URL",
+    "CacheDir": "folder",
+    "MetricsFile": "file in site_dir",
 }
 """Option classes of the package, by class name, where the Python type says too little."""
 

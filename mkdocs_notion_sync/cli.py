@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -19,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
-from .log import log
+from .log import log, redact
 from .notion.api import NotionAPI
 from .notion.objects import title_of
 from .pipeline import Session
 from .progress import ProgressBar
-from .project import Project, load_project, redact, secrets_of
+from .project import Project, load_project
 from .report import human_bytes
 from .settings import Settings
 from .sync.cache import Cache
@@ -45,10 +46,7 @@ def check(project: Project, as_json: bool) -> int:
     else:
         rows.extend(_check_api(settings))
     rows.append(_check_cache(settings))
-    rows = [
-        {k: redact(v, project.secrets) if isinstance(v, str) else v for k, v in r.items()}
-        for r in rows
-    ]
+    rows = [{k: redact(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
     healthy = all(row["ok"] for row in rows)
     if as_json:
         print(json.dumps({"healthy": healthy, "checks": rows}, indent=2, ensure_ascii=False))
@@ -208,13 +206,9 @@ def _progress_bar() -> Iterator[ProgressBar | None]:
 class _StderrHandler(logging.Handler):
     """The plugin's log on the current sys.stderr, keeping a progress bar intact."""
 
-    def __init__(self, secrets: set[str]) -> None:
-        super().__init__()
-        self.secrets = secrets
-
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = redact(record.getMessage(), self.secrets)
+            message = redact(record.getMessage())
             if record.levelno >= logging.WARNING:
                 message = f"{record.levelname}: {message}"
             bar = _active_bar
@@ -228,9 +222,9 @@ class _StderrHandler(logging.Handler):
 
 
 @contextmanager
-def _logging_to_stderr(level: int, secrets: set[str]) -> Iterator[None]:
+def _logging_to_stderr(level: int) -> Iterator[None]:
     """Only the plugin's own loggers (never httpx's, whose lines hold signed file URLs)."""
-    handler = _StderrHandler(secrets)
+    handler = _StderrHandler()
     logger = log.logger
     saved = (logger.level, logger.propagate)
     logger.addHandler(handler)
@@ -311,22 +305,23 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    secrets = secrets_of()
+    # Known before mkdocs.yml is read, so that no error about it can quote them.
+    redact.add_token(os.environ.get("NOTION_TOKEN"))
+    redact.add_token(os.environ.get("NOTION_SYNC_TOKEN"))
     project: Project | None = None
     try:
-        with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO, secrets):
+        with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO):
             project = load_project(args.config_file)
-            secrets |= project.secrets
             if args.command == "check":
                 return check(project, args.json)
             if args.command == "pull":
                 return pull(project, args.out, args.format)
             return cache_command(project, args.action)
     except NotionSyncError as error:
-        print(f"{PROG}: error: {redact(str(error), secrets)}", file=sys.stderr)
+        print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"{PROG}: error: {redact(str(error), secrets)}", file=sys.stderr)
+        print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -334,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        message = redact(f"{type(error).__name__}: {error}", secrets)
+        message = redact(f"{type(error).__name__}: {error}")
         print(
             f"{PROG}: error: unexpected {message} (run with --debug for the traceback)",
             file=sys.stderr,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,9 +21,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from .credentials import TOKEN_IN_FILE, resolve_token, token_problem, token_written_in_file
 from .errors import ConfigError
+from .log import log, redact
 from .notion.ids import parse_notion_id
+from .places import api_url_problem, cache_dir_problem, site_file
 from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR, Settings
+from .site.paths import dests_overlap
 from .sync.model import Source
 
 ENV_PREFIX = "NOTION_SYNC_"
@@ -95,6 +100,70 @@ class SiteFolder(c.Type[str]):
         return "" if folder == "." else folder
 
 
+class Token(c.Type[str]):
+    """The integration token; its value is never part of an error message."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"expected a string, not {type(value).__name__}")
+        redact.add_token(value)
+        problem = token_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
+class ApiUrl(c.Type[str]):
+    """An http(s) URL with a host (see `places.api_url_problem`)."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default=DEFAULT_API_URL)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        redact.add_url(text)
+        problem = api_url_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+
+class CacheDir(c.Type[str]):
+    """A folder for the cache, relative to mkdocs.yml's folder; never empty (which would
+    be mkdocs.yml's folder itself, docs and site included)."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default=DEFAULT_CACHE_DIR)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if not text.strip() or "\x00" in text:
+            raise ValidationError(
+                f"must name a folder for the cache, like {DEFAULT_CACHE_DIR!r}, not {text!r}"
+            )
+        return text
+
+
+class MetricsFile(c.Type[str]):
+    """A file inside site_dir (see `places.site_file`)."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        path = site_file(text)
+        if path is None:
+            raise ValidationError(
+                f"{text!r} must be a file path inside site_dir, like 'metrics.json' or "
+                "'reports/notion.prom'"
+            )
+        return path
+
+
 class SourceConfig(base.Config):
     """One Notion page tree or database mounted at a folder of the site."""
 
@@ -128,19 +197,60 @@ class SourceOption(c.SubConfig[SourceConfig]):
         return source
 
 
+class Sources(c.ListOfItems[SourceConfig]):
+    """The sources, each in a folder of its own: two sources in one folder, or one inside
+    another's folder, would publish pages over each other's (`x` and `x/foo`: a child
+    page "Foo" of the first is `x/foo/`, the second's root too), and one page listed
+    twice would be published twice. Folders are compared without letter case, as a
+    case-insensitive disk (macOS, Windows) compares them."""
+
+    def __init__(self) -> None:
+        super().__init__(SourceOption(), default=[])
+
+    def run_validation(self, value: object) -> list[SourceConfig]:
+        sources = super().run_validation(value)
+        for second, later in enumerate(sources):
+            for first, earlier in enumerate(sources[:second]):
+                problem = _overlap(earlier, later)
+                if problem:
+                    raise ValidationError(
+                        f"sources {first + 1} ({_describe(earlier)}) and {second + 1} "
+                        f"({_describe(later)}) {problem}"
+                    )
+        return sources
+
+
+def _describe(source: SourceConfig) -> str:
+    kind = "page" if source.page else "database"
+    dest = f"dest '{source.dest}'" if source.dest else "dest '' (the site root)"
+    return f"{kind} {source.page or source.database}, {dest}"
+
+
+def _overlap(a: SourceConfig, b: SourceConfig) -> str | None:
+    """Why two sources cannot both be published, or None."""
+    if (a.page or a.database) == (b.page or b.database):
+        return "name the same Notion object twice: list it once"
+    return dests_overlap(a.dest, b.dest)
+
+
 OPTION_HELP = {
     "enabled": "turn the plugin off without removing its configuration",
-    "token": "integration token; defaults to the NOTION_TOKEN environment variable",
-    "api_url": "API root (the bundled emulator in tests and the demo)",
-    "sources": "pages and databases to publish, each mounted at a `dest` folder",
-    "cache_dir": "cache folder, relative to mkdocs.yml's folder",
+    "token": "integration token; defaults to the NOTION_TOKEN environment variable. Set it "
+    "with `!ENV` (a token typed into mkdocs.yml gets a warning); whitespace inside it is "
+    "refused",
+    "api_url": "API root, http:// or https:// with a host (the bundled emulator in tests "
+    "and the demo)",
+    "sources": "pages and databases to publish, each mounted at a `dest` folder of its own "
+    "(no two in one folder or one inside another, no page or database twice)",
+    "cache_dir": "cache folder, relative to mkdocs.yml's folder; not empty, and neither "
+    "inside nor around docs_dir or site_dir",
     "offline": "build only from the cache; never contact the API",
     "concurrency": "requests in flight at most",
     "rate_limit": "requests per second, on average, the client allows itself",
     "max_retries": "retries per request for 429, 5xx, 529, timeouts and dropped connections",
     "on_error": "`fail` stops the build; `warn` serves the cached copy (or leaves the page out)",
     "poll_interval": "seconds between change checks during `mkdocs serve`; 0 turns polling off",
-    "metrics_file": "path relative to site_dir; `.json` writes JSON, `.prom` Prometheus text",
+    "metrics_file": "path inside site_dir; `.json` writes JSON, `.prom` Prometheus text",
     "timeout": "seconds to wait for one HTTP request",
     "edit_link": "show an 'edit in Notion' button on every Notion page",
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
@@ -165,17 +275,17 @@ class NotionSyncConfig(base.Config):
     """Options of the `notion-sync` plugin; names are fixed by the user contract."""
 
     enabled = c.Type(bool, default=True)
-    token = c.Optional(c.Type(str))
-    api_url = c.URL(default=DEFAULT_API_URL)
-    sources = c.ListOfItems(SourceOption(), default=[])
-    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    token = c.Optional(Token())
+    api_url = ApiUrl()
+    sources = Sources()
+    cache_dir = CacheDir()
     offline = c.Type(bool, default=False)
     concurrency = Count(default=4, minimum=1, maximum=64)
     rate_limit = Number(default=3.0, minimum=0.01, maximum=10_000)
     max_retries = Count(default=5, minimum=0, maximum=50)
     on_error = c.Choice(("fail", "warn"), default="fail")
     poll_interval = Number(default=30, minimum=0, maximum=86_400)
-    metrics_file = c.Optional(c.Type(str))
+    metrics_file = c.Optional(MetricsFile())
     timeout = Number(default=30, minimum=0.1, maximum=600)
     edit_link = c.Type(bool, default=True)
     comments = c.Type(bool, default=False)
@@ -189,29 +299,51 @@ class NotionSyncConfig(base.Config):
     demo = c.Type(bool, default=False)
 
 
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def env_value(option: Any, raw: str) -> Any:
+    """A `NOTION_SYNC_*` value read by the option's type: booleans and numbers parsed,
+    lists and mappings (sources) as YAML, and every string and path exactly as written
+    (`2024` is a folder name, `~` is not YAML's null). A value that does not parse is
+    passed on as the text, for the option's own error message."""
+    while isinstance(option, (c.Optional, c.Deprecated)):
+        option = option.option
+    text = raw.strip()
+    if isinstance(option, Count):
+        return int(text) if _INTEGER.fullmatch(text) else raw
+    if isinstance(option, Number):
+        try:
+            return float(text)
+        except ValueError:
+            return raw
+    if isinstance(option, c.Type) and option._type is bool:
+        lowered = text.lower()
+        return True if lowered in _TRUE else False if lowered in _FALSE else raw
+    if isinstance(option, (c.ListOfItems, c.SubConfig)) or (
+        isinstance(option, c.Type) and option._type in (list, dict)
+    ):
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError:
+            return raw
+    return raw
+
+
 def apply_env_overrides(
     options: Mapping[str, Any], environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Options with `NOTION_SYNC_<OPTION>` values laid over them, parsed as YAML scalars
-    (so `true`, `8`, `0.5` and `[{page: ..., dest: ...}]` mean what they say)."""
+    """Options with `NOTION_SYNC_<OPTION>` values laid over them, each read by its
+    option's type (see `env_value`)."""
     env = os.environ if environ is None else environ
     merged = dict(options)
-    for name, _option in NotionSyncConfig._schema:
+    for name, option in NotionSyncConfig._schema:
         raw = env.get(ENV_PREFIX + name.upper())
-        if raw is None:
-            continue
-        try:
-            merged[name] = raw if name in ("token", "api_url") else yaml.safe_load(raw)
-        except yaml.YAMLError:
-            merged[name] = raw
+        if raw is not None:
+            merged[name] = env_value(option, raw)
     return merged
-
-
-def resolve_token(configured: str | None, environ: Mapping[str, str] | None = None) -> str | None:
-    """The token option wins; otherwise NOTION_TOKEN, the name every Notion tool uses."""
-    env = os.environ if environ is None else environ
-    token = configured or env.get("NOTION_TOKEN")
-    return token.strip() if token and token.strip() else None
 
 
 class Endpoint(Protocol):
@@ -229,15 +361,20 @@ def settings_from(
     *,
     config_file: str | Path | None,
     docs_dir: str | Path | None,
+    site_dir: str | Path | None = None,
     endpoint: Endpoint | None = None,
 ) -> Settings:
     """The one Settings of a build: paths resolved against mkdocs.yml's folder (as
     Material's plugins resolve theirs), the token looked up, the demo's API if any."""
     base_dir = Path(config_file or ".").resolve().parent
     cache_dir = (base_dir / config.cache_dir).resolve()
-    docs = Path(docs_dir).resolve() if docs_dir is not None else None
-    if docs is not None and (cache_dir == docs or docs in cache_dir.parents):
-        raise ConfigError(f"cache_dir {cache_dir} must not be inside docs_dir")
+    for name, folder in (("docs_dir", docs_dir), ("site_dir", site_dir)):
+        problem = cache_dir_problem(cache_dir, name, Path(folder)) if folder else None
+        if problem:
+            raise ConfigError(problem)
+    redact.add_url(config.api_url)
+    if endpoint is None and token_written_in_file(config.token, os.environ):
+        log.warning(TOKEN_IN_FILE)
     sources = tuple(
         Source(
             kind="page" if s.page else "database",
@@ -254,7 +391,7 @@ def settings_from(
     return Settings(
         sources=sources,
         cache_dir=cache_dir,
-        docs_dir=docs,
+        docs_dir=Path(docs_dir).resolve() if docs_dir is not None else None,
         token=endpoint.token if endpoint else resolve_token(config.token),
         api_url=endpoint.url if endpoint else config.api_url,
         offline=config.offline,

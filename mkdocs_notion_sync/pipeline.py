@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .log import Warnings, log
@@ -85,8 +85,8 @@ class Session:
         """A client drawing on the session's request budget."""
         return NotionAPI(self.settings, self.pacer)
 
-    def build(self, embeds: Iterable[EmbedRequest] = ()) -> Outcome:
-        return build(self, embeds)
+    def build(self, embeds: Iterable[EmbedRequest] = (), *, offline: bool = False) -> Outcome:
+        return build(self, embeds, offline=offline)
 
     def poll(self, synced_ids: frozenset[str]) -> bool:
         """True when something the last build published was edited since: one search."""
@@ -103,11 +103,14 @@ class Session:
             api.close()
 
 
-def build(session: Session, embeds: Iterable[EmbedRequest] = ()) -> Outcome:
+def build(
+    session: Session, embeds: Iterable[EmbedRequest] = (), *, offline: bool = False
+) -> Outcome:
     """Sync, compose, render and stage; the session's report is filled in even when
-    the build fails."""
+    the build fails. `offline`: from the cache only, whatever the settings say (a serve
+    rebuild while Notion is unreachable)."""
     started = time.monotonic()
-    settings = session.settings
+    settings = replace(session.settings, offline=True) if offline else session.settings
     report = session.report = SyncReport()
     warnings = Warnings()
     api = None if settings.offline else session.open_api()
@@ -126,7 +129,7 @@ def build(session: Session, embeds: Iterable[EmbedRequest] = ()) -> Outcome:
         )
         requests = list(embeds)
         tree = walk.run(settings.sources, [r.page_id for r in requests])
-        assign_paths(tree.roots)
+        assign_paths(tree.roots, warnings)
         composer = PageComposer(tree, session.cache, assets, warnings, settings)
         staging = Staging(settings.cache_dir / "site")
         files = _stage_pages(RenderCache(composer, session.cache), staging)

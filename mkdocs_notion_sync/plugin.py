@@ -19,10 +19,10 @@ from mkdocs.utils import nest_paths
 
 from .config import NotionSyncConfig, apply_env_overrides, settings_from
 from .demo import Demo
-from .errors import NotionSyncError
-from .log import log
+from .errors import NotionSyncError, UnreachableError
+from .log import log, redact
 from .pipeline import Outcome, Session
-from .site.embeds import fill_embeds, find_embeds, rewrite_notion_links
+from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_links
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
 from .watch import ChangePoller
 
@@ -37,6 +37,12 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self.poller: ChangePoller | None = None
         self.watched: frozenset[str] = frozenset()
         """The pages of the last good build, which the serve poller watches."""
+        self._own: dict[str, File] = {}
+        """This build's hand-written files by the URL each is served at."""
+        self.serving = False
+        """Under `mkdocs serve`, where a rebuild must not leave the preview empty."""
+        self.built = False
+        """A build of this instance succeeded (so the cache holds the site)."""
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -47,6 +53,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         """Defined so that MkDocs keeps this instance across `serve` rebuilds: the cache,
         the pacer's learned rate, the pools, the demo emulator and the poller live as long
         as serve."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -58,10 +65,11 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.config,
                 config_file=config.config_file_path,
                 docs_dir=config.docs_dir,
+                site_dir=config.site_dir,
                 endpoint=self.demo if self.config.demo else None,
             )
         except NotionSyncError as error:
-            raise PluginError(f"notion-sync: {error}") from None
+            raise PluginError(f"notion-sync: {redact(str(error))}") from None
         if self.session is None or self.session.settings != settings:
             if self.session is not None:
                 self.session.close()
@@ -83,11 +91,15 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             )
             return None
         try:
-            outcome = self.session.build(embeds)
+            outcome = self._build(embeds)
         except NotionSyncError as error:
-            raise PluginError(f"notion-sync: {error}") from None
+            raise PluginError(f"notion-sync: {redact(str(error))}") from None
         self.outcome = outcome
+        self.built = True
         self.watched = outcome.synced_ids
+        # Hand-written files by the URL they are served at: `x/faq/index.md`, `x/faq.md`
+        # and `x/README.md`-style indexes share one, so comparing names is not enough.
+        self._own = {f.dest_uri: f for f in files if f.generated_by is None}
         for document in outcome.documents:
             self._add(files, File.generated(config, document.path, abs_src_path=str(document.file)))
         for path, staged in outcome.extra_files.items():
@@ -98,13 +110,34 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self._place_in_nav(config, outcome, files)
         return files
 
-    @staticmethod
-    def _add(files: Files, file: File) -> None:
+    def _build(self, embeds: list[EmbedRequest]) -> Outcome:
+        """One sync. The first build obeys `on_error`; a later `serve` rebuild (a local
+        edit, say) that cannot reach Notion is made from the cache with a WARNING,
+        since MkDocs has already emptied the preview's site and would otherwise leave
+        it empty until Notion answers again. The next rebuild tries Notion again."""
+        assert self.session is not None
+        try:
+            return self.session.build(embeds)
+        except UnreachableError as error:
+            if not (self.serving and self.built):
+                raise
+            log.warning(
+                f"{error}; this rebuild is made from the cache, so Notion pages show their "
+                "last synced version"
+            )
+            return self.session.build(embeds, offline=True)
+
+    def _add(self, files: Files, file: File) -> None:
+        """A generated file, never in place of a hand-written one (by name or by URL)."""
         existing = files.get_file_from_path(file.src_uri)
+        hand_written = self._own.get(file.dest_uri)
         if existing is not None and existing.generated_by is None:
+            hand_written = existing
+        if hand_written is not None:
             raise PluginError(
-                f"notion-sync: {file.src_uri} exists in docs_dir and would be replaced by a "
-                "Notion page; change the source's dest or rename the file"
+                f"notion-sync: {hand_written.src_uri} in docs_dir and the Notion page "
+                f"{file.src_uri} would both be published at {hand_written.dest_uri}; change "
+                "the source's dest or rename the file"
             )
         if existing is not None:
             files.remove(existing)
@@ -190,7 +223,10 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         report = self.outcome.report
         metrics_file = self.session.settings.metrics_file
         if metrics_file:
-            report.write(Path(config.site_dir) / metrics_file)
+            try:
+                report.write(Path(config.site_dir), metrics_file)
+            except NotionSyncError as error:
+                raise PluginError(f"notion-sync: {redact(str(error))}") from None
         log.info(report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

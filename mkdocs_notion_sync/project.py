@@ -6,8 +6,7 @@ imports MkDocs.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +29,6 @@ class Project:
     settings: Settings
     demo: Demo | None = None
     """The bundled emulator, when the options say `demo: true`."""
-    secrets: set[str] = field(default_factory=set)
-    """Values never to print (the token), whatever an error message carries."""
 
     def close(self) -> None:
         if self.demo is not None:
@@ -104,31 +101,20 @@ def load_project(config_file: Path) -> Project:
         key, error = errors[0]
         message = " ".join(str(error).split())
         raise ConfigError(f"{config_file}: notion-sync option '{key}': {message}")
+    folder = config_file.resolve().parent
     docs_dir = data.get("docs_dir") if isinstance(data, dict) else None
+    site_dir = data.get("site_dir") if isinstance(data, dict) else None
     demo = Demo() if config.demo else None
     try:
         settings = settings_from(
             config,
             config_file=config_file,
-            docs_dir=config_file.resolve().parent / str(docs_dir or "docs"),
+            docs_dir=folder / str(docs_dir or "docs"),
+            site_dir=folder / str(site_dir or "site"),
             endpoint=demo,
         )
     except BaseException:
         if demo is not None:
             demo.stop()
         raise
-    return Project(
-        config_file, config, settings, demo, secrets_of(None if demo else settings.token)
-    )
-
-
-def secrets_of(*values: str | None) -> set[str]:
-    candidates = [*values, os.environ.get("NOTION_TOKEN"), os.environ.get("NOTION_SYNC_TOKEN")]
-    # Short strings would blank out ordinary words; real tokens are 50 characters.
-    return {value.strip() for value in candidates if value and len(value.strip()) >= 8}
-
-
-def redact(text: str, secrets: set[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
+    return Project(config_file, config, settings, demo)

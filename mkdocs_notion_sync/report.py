@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
 from .notion.pacing import RequestMetrics
 
 
@@ -119,10 +120,24 @@ class SyncReport:
             by_endpoint.labels(endpoint=endpoint).inc(count)
         return generate_latest(registry).decode()
 
-    def write(self, path: Path) -> None:
-        """`.prom` gets Prometheus text; anything else JSON."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".prom":
-            path.write_text(self.prometheus(), encoding="utf-8")
-        else:
-            path.write_text(json.dumps(self.as_dict(), indent=2) + "\n", encoding="utf-8")
+    def write(self, site_dir: Path, metrics_file: str) -> Path:
+        """`.prom` gets Prometheus text; anything else JSON. The file stays inside
+        site_dir (the option is checked, and so is where it resolves to, links and
+        all); a path that cannot be written is one line naming the option."""
+        root = site_dir.resolve()
+        path = (root / metrics_file).resolve()
+        if root not in path.parents:
+            raise ConfigError(f"metrics_file {metrics_file} resolves outside site_dir {root}")
+        text = self.prometheus() if path.suffix == ".prom" else self.as_json()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise ConfigError(
+                f"cannot write metrics_file {metrics_file} ({path}): {reason}"
+            ) from None
+        return path
+
+    def as_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2) + "\n"

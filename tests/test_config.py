@@ -16,6 +16,7 @@ from mkdocs_notion_sync.config import NotionSyncConfig, apply_env_overrides
 from .support.sitebuild import collecting_logs, write_site
 
 PAGE = "1f2e3d4c5b6a79881f2e3d4c5b6a7988"
+DATABASE = "8a7b6c5d4e3f21008a7b6c5d4e3f2100"
 
 
 def _load(tmp_path: Path, plugin: dict[str, Any]) -> MkDocsConfig:
@@ -63,7 +64,7 @@ def test_every_url_form_is_accepted_and_normalised(tmp_path: Path) -> None:
             "sources": [
                 {"page": f"https://app.notion.com/p/Handbook-{PAGE}", "dest": "/handbook/"},
                 {
-                    "database": f"https://www.notion.so/acme/{PAGE}?v=0123456789abcdef0123456789abcdef",
+                    "database": f"https://www.notion.so/acme/{DATABASE}?v=0123456789abcdef0123456789abcdef",
                     "dest": "log",
                 },
             ]
@@ -72,7 +73,7 @@ def test_every_url_form_is_accepted_and_normalised(tmp_path: Path) -> None:
     options = config.plugins["notion-sync"].config
     assert options.sources[0].page == "1f2e3d4c-5b6a-7988-1f2e-3d4c5b6a7988"
     assert options.sources[0].dest == "handbook"
-    assert options.sources[1].database == "1f2e3d4c-5b6a-7988-1f2e-3d4c5b6a7988"
+    assert options.sources[1].database == "8a7b6c5d-4e3f-2100-8a7b-6c5d4e3f2100"
 
 
 def test_environment_wins_over_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,7 +59,7 @@ def test_metrics_files_in_json_and_prometheus(tmp_path: Path) -> None:
         rate_limited=2,
         requests_by_endpoint={"GET /v1/pages/{id}": 5},
     )
-    report.write(tmp_path / "m.json")
+    report.write(tmp_path, "m.json")
     data = json.loads((tmp_path / "m.json").read_text())
     for key in (
         "pages_total",
@@ -75,7 +75,7 @@ def test_metrics_files_in_json_and_prometheus(tmp_path: Path) -> None:
     ):
         assert key in data
     assert data["requests_by_endpoint"] == {"GET /v1/pages/{id}": 5}
-    report.write(tmp_path / "m.prom")
+    report.write(tmp_path, "m.prom")
     text = (tmp_path / "m.prom").read_text()
     assert "notion_sync_api_requests_total 9.0" in text
     assert "notion_sync_rate_limited_total 2.0" in text

@@ -105,3 +105,56 @@ def test_serve_shows_an_edit_made_in_notion(tmp_path: Path, emulator: Emulator) 
     assert "notion-sync: 6 pages (5 cached, 1 fetched)" in text  # the rebuild refetched one page
     assert "Traceback" not in text
     assert TOKEN not in text
+
+
+def test_serve_rebuilds_a_local_edit_from_the_cache_when_notion_is_unreachable(
+    tmp_path: Path,
+) -> None:
+    emulator = emulate(handbook()).start()
+    config = write_site(
+        tmp_path,
+        {
+            "api_url": emulator.url,
+            "rate_limit": 1000,
+            "max_retries": 0,
+            "poll_interval": 0,
+            "sources": [{"page": ROOT, "dest": "handbook"}],
+        },
+    )
+    port = _free_port()
+    env = {**os.environ, "NOTION_TOKEN": TOKEN, "DISABLE_MKDOCS_2_WARNING": "true"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL) and None,
+    )
+    home, notion_page = (
+        f"http://127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}/handbook/guide/set-up/",
+    )
+    try:
+        _wait_for(notion_page, "Install the thing.", timeout=60)
+        emulator.stop()  # Notion goes away: nothing listens on its port any more
+        (tmp_path / "docs/index.md").write_text("# Home\n\nEdited offline.\n", encoding="utf-8")
+        _wait_for(home, "Edited offline.", timeout=60)
+        assert "Install the thing." in _get(notion_page)  # the Notion pages are still served
+        (tmp_path / "docs/index.md").write_text("# Home\n\nEdited twice.\n", encoding="utf-8")
+        _wait_for(home, "Edited twice.", timeout=60)
+        assert "Install the thing." in _get(notion_page)
+    finally:
+        emulator.stop()
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    text = output.decode("utf-8", "replace")
+    fallbacks = [line for line in text.splitlines() if "from the cache" in line]
+    assert len(fallbacks) == 2 and all(line.startswith("WARNING") for line in fallbacks), text
+    assert "cannot reach the Notion API" in fallbacks[0]
+    assert "Traceback" not in text and "An error happened during the rebuild" not in text
+    assert TOKEN not in text

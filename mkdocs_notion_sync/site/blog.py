@@ -13,7 +13,7 @@ from slugify import slugify
 
 from ..render.properties import plain_property
 from ..sync.model import Page
-from .paths import entry_slug
+from .paths import path_slug
 
 
 @dataclass(frozen=True)
@@ -62,5 +62,7 @@ def blog_meta(entry: Page, known_authors: set[str]) -> dict[str, Any]:
         meta["date"] = datetime.fromisoformat(date.replace("Z", "+00:00")).date()
     meta["categories"] = categories
     meta["authors"] = [a for a in authors if a in known_authors]
-    meta["slug"] = entry_slug(entry)
+    # The slug the post's path was given, after tie-breaks: Material builds the post's
+    # URL from it (`{date}/{slug}`), so two posts of one title and day stay apart.
+    meta["slug"] = path_slug(entry)
     return meta

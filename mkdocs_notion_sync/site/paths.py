@@ -1,22 +1,31 @@
 """Notion ids and URLs -> site paths.
 
 Paths come from titles (readable, unicode kept), are unique among siblings and do not
-depend on sibling order, so that reordering pages in Notion does not move URLs.
+depend on sibling order, so that reordering pages in Notion does not move URLs. No two
+pages ever share a URL: a page that would replace another is moved, with a WARNING.
 """
 
 from __future__ import annotations
 
+import itertools
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from slugify import slugify
 
+from ..log import log
 from ..notion.ids import is_notion_url, parse_notion_url
 from ..render import block_anchor
 from ..render.properties import plain_property
 from ..sync.model import Page
 
 RESERVED = frozenset({"index", "assets", "search", "404"})
+"""Names a page cannot take: its folder's own page, the theme's and our files, the 404."""
+
+SUFFIX_LENGTHS = (6, 8, 12, 16, 32)
+"""Hex digits of a page's id tried, in turn, as the tie-break suffix of its slug."""
+
+Warn = Callable[[str], None]
 
 
 def page_slug(title: str) -> str:
@@ -28,56 +37,199 @@ def page_slug(title: str) -> str:
 def entry_slug(page: Page) -> str:
     """A database entry's slug can be pinned by a property (`slug_property`), so that
     renaming it does not break links to it."""
+    return _wanted_slug(page)[0]
+
+
+def path_slug(page: Page) -> str:
+    """The slug a page was finally given (after every tie-break), read off its path."""
+    stem = page.path.removesuffix(".md")
+    stem = "" if stem == "index" else stem.removesuffix("/index")
+    return posixpath.basename(stem) or entry_slug(page)
+
+
+def _wanted_slug(page: Page) -> tuple[str, int]:
+    """The slug a page asks for, and how strong its claim is: 0 pinned by `slug_property`,
+    1 its own title's slug, 2 a stand-in for a reserved name (`index` -> `index-page`)."""
+    slug, rank = page_slug(page.title), 1
     name = page.source.slug_property
     if page.kind == "entry" and name:
         prop = (page.obj.get("properties") or {}).get(name)
         text = plain_property(prop) if isinstance(prop, dict) else ""
         if text.strip():
-            return page_slug(text)
-    return page_slug(page.title)
+            slug, rank = page_slug(text), 0
+    if slug in RESERVED:
+        slug, rank = f"{slug}-page", 2
+    return slug, rank
 
 
-def _sibling_slugs(pages: list[Page]) -> dict[str, str]:
-    """Slug per page id: the oldest page keeps the plain slug, later namesakes get a
-    suffix from their own id, so the result does not depend on the order of siblings."""
-    by_slug: dict[str, list[Page]] = {}
-    for page in pages:
-        slug = entry_slug(page)
-        if slug in RESERVED:
-            slug = f"{slug}-page"
-        by_slug.setdefault(slug, []).append(page)
+def _key(path: str) -> str:
+    """What two paths must not share: the URL MkDocs serves them at (`x/foo.md` and
+    `x/foo/index.md` are both `/x/foo/`), compared without letter case, since one of
+    the two files would replace the other on a case-insensitive disk (macOS, Windows)."""
+    stem = path.removesuffix(".md")
+    stem = "" if stem == "index" else stem.removesuffix("/index")
+    return stem.lower()
+
+
+def _shown(path: str) -> str:
+    """A path as a reader sees its URL: `handbook/notes/`."""
+    key = path.removesuffix(".md")
+    key = "" if key == "index" else key.removesuffix("/index")
+    return f"{key}/" if key else "the site root"
+
+
+def _collision(page: Page, other: Page, wanted: str, given: str) -> str:
+    return (
+        f'pages "{page.title}" ({page.id}) and "{other.title}" ({other.id}) would have the '
+        f'same path {_shown(wanted)}; "{page.title}" is published at {_shown(given)} instead '
+        "(rename one of them in Notion to choose)"
+    )
+
+
+def _precedence(page: Page) -> tuple[str, str]:
+    """Who keeps a contested name: the oldest page, then the smaller id; never the order
+    Notion happens to list pages in."""
+    return (str(page.obj.get("created_time", "")), page.id)
+
+
+def _variants(slug: str, page_id: str) -> Iterator[str]:
+    """Tie-break slugs from the page's own id, shortest first."""
+    digits = page_id.replace("-", "")
+    seen: set[str] = set()
+    for length in SUFFIX_LENGTHS:
+        candidate = f"{slug}-{digits[:length]}" if digits else slug
+        if candidate not in seen:
+            seen.add(candidate)
+            yield candidate
+    for number in itertools.count(2):
+        yield f"{slug}-{digits}-{number}"
+
+
+def _sibling_slugs(pages: list[Page], folder: str, warn: Warn) -> dict[str, str]:
+    """Slug per page id, unique among siblings whatever their order: every distinct
+    wanted slug goes to its strongest claimant (pinned, then a title's own slug, then a
+    stand-in; then the oldest page), and the others take the shortest free id suffix.
+    Namesakes (two "Notes") are expected and quiet; any other contest is a WARNING."""
+    wanted = {page.id: _wanted_slug(page) for page in pages}
+    order = sorted(pages, key=lambda p: (wanted[p.id][1], *_precedence(p)))
+    owners: dict[str, Page] = {}
     result: dict[str, str] = {}
-    for slug, namesakes in by_slug.items():
-        namesakes.sort(key=lambda p: (str(p.obj.get("created_time", "")), p.id))
-        for position, page in enumerate(namesakes):
-            result[page.id] = slug if position == 0 else f"{slug}-{page.id.replace('-', '')[:6]}"
+    for page in order:
+        slug = wanted[page.id][0]
+        if slug.lower() not in owners:
+            owners[slug.lower()] = page
+            result[page.id] = slug
+    for page in order:
+        if page.id in result:
+            continue
+        slug, rank = wanted[page.id]
+        owner = owners[slug.lower()]
+        first = next(_variants(slug, page.id))
+        given = next(v for v in _variants(slug, page.id) if v.lower() not in owners)
+        owners[given.lower()] = page
+        result[page.id] = given
+        namesakes = rank == 1 and wanted[owner.id] == (slug, 1)
+        if namesakes and given == first:
+            continue
+        if namesakes:  # the usual tie-break is some other page's own slug
+            owner, slug = owners[first.lower()], first
+        warn(_collision(page, owner, _join(folder, f"{slug}.md"), _join(folder, f"{given}.md")))
     return result
 
 
-def assign_paths(roots: Iterable[Page]) -> None:
+def _join(folder: str, name: str) -> str:
+    return posixpath.join(folder, name) if folder else name
+
+
+def assign_paths(roots: Iterable[Page], warn: Warn | None = None) -> None:
     """Give every page its Markdown path: a source root is `dest/index.md`, a page with
-    children is `folder/slug/index.md`, a leaf is `folder/slug.md`."""
+    children is `folder/slug/index.md`, a leaf is `folder/slug.md`. Then no two pages
+    share a URL, whatever the sources and titles: see `_pull_apart`."""
+    warn = warn or log.warning
+    roots = list(roots)
     for root in roots:
         folder = root.source.dest
-        root.path = posixpath.join(folder, "index.md") if folder else "index.md"
+        root.path = _join(folder, "index.md")
         if root.source.blog:
             # Material's blog reads posts from `<blog>/posts/`
-            folder = posixpath.join(folder, "posts") if folder else "posts"
+            folder = _join(folder, "posts")
             for child in root.children:
                 child.children.clear()  # a post is one page; sub-pages stay in Notion
-        _assign_children(root, folder)
+        _assign_children(root, folder, warn)
+    _pull_apart(roots, warn)
 
 
-def _assign_children(parent: Page, folder: str) -> None:
-    slugs = _sibling_slugs(parent.children)
+def _assign_children(parent: Page, folder: str, warn: Warn) -> None:
+    slugs = _sibling_slugs(parent.children, folder, warn)
     for child in parent.children:
         slug = slugs[child.id]
         if child.children or child.kind == "database":
-            child_folder = posixpath.join(folder, slug) if folder else slug
+            child_folder = _join(folder, slug)
             child.path = posixpath.join(child_folder, "index.md")
-            _assign_children(child, child_folder)
+            _assign_children(child, child_folder, warn)
         else:
-            child.path = posixpath.join(folder, f"{slug}.md") if folder else f"{slug}.md"
+            child.path = _join(folder, f"{slug}.md")
+
+
+def _pull_apart(roots: list[Page], warn: Warn) -> None:
+    """The last check, over every path at once: trees whose sources meet (settings made
+    in code, which skip the config's overlap check), or folders that differ only in
+    letter case. Level by level from the roots (a source's root keeps the folder it is
+    mounted at), the older page keeps a contested URL and the other moves to a free
+    id-suffixed one, its sub-pages with it."""
+    everyone = [page for root in roots for page in root.walk()]
+    claimed: dict[str, Page] = {}
+    level = sorted(roots, key=_precedence)
+    while level:
+        for page in level:
+            key = _key(page.path)
+            owner = claimed.get(key)
+            if owner is None:
+                claimed[key] = page
+                continue
+            wanted = page.path
+            _move(page, everyone)
+            claimed[_key(page.path)] = page
+            warn(_collision(page, owner, wanted, page.path))
+        level = sorted((child for page in level for child in page.children), key=_precedence)
+
+
+def _move(page: Page, everyone: list[Page]) -> None:
+    """Give a page (and everything below it) the first id-suffixed URL no page uses."""
+    leaf = not page.path.endswith("/index.md") and page.path != "index.md"
+    base = page.path.removesuffix(".md") if leaf else posixpath.dirname(page.path)
+    moving = set(page.walk())
+    used = {_key(p.path) for p in everyone if p not in moving}
+    for candidate in _variants(base or page_slug(page.title), page.id):
+        key = candidate.lower()
+        if key not in used and not any(u.startswith(key + "/") for u in used):
+            break
+    if leaf:
+        page.path = f"{candidate}.md"
+        return
+    old_prefix = f"{base}/" if base else ""
+    for below in page.walk():
+        below.path = f"{candidate}/{below.path.removeprefix(old_prefix)}"
+
+
+def dests_overlap(one: str, other: str) -> str | None:
+    """Why two sources' folders cannot both be published, or None: one folder, or one
+    inside the other (`x` and `x/foo`: a child page "Foo" of the first is `x/foo/`, the
+    root of the second too), compared without letter case as `_key` compares paths."""
+    one, other = one.lower(), other.lower()
+    if one == other:
+        return "share one folder, so their pages would replace each other: give each its own"
+    if one == "" or other == "":
+        return (
+            "overlap: a source at the site root holds every folder, so their pages would "
+            "replace each other; give each source a folder of its own"
+        )
+    if other.startswith(one + "/") or one.startswith(other + "/"):
+        return (
+            "overlap: one folder is inside the other, so their pages would replace each "
+            "other; give each source a folder of its own"
+        )
+    return None
 
 
 def relative_link(from_path: str, to_path: str) -> str:
