@@ -5,6 +5,7 @@ test_security_site.py and test_browser.py."""
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from mkdocs_notion_sync.render.properties import property_cell, property_front_m
 from mkdocs_notion_sync.render.urls import safe_url
 from mkdocs_notion_sync.settings import Settings
 from mkdocs_notion_sync.site.assets import AssetStore
+from mkdocs_notion_sync.site.blog import blog_meta
 from mkdocs_notion_sync.site.compose import PageComposer, front_matter
 from mkdocs_notion_sync.site.paths import assign_paths
 from mkdocs_notion_sync.sync.cache import Cache, CachedPage
@@ -431,3 +433,21 @@ def test_icons_and_comments_are_text(tmp_path: Path, text: str) -> None:
     assert tree.h1 is not None and text in tree.h1.get_text()
     assert text in tree.select_one(".admonition-title").get_text()  # type: ignore[union-attr]
     assert SCRIPT in tree.get_text() and IMG in tree.get_text()
+
+
+@pytest.mark.parametrize("start", [SCRIPT, "2026-13-45", "not a date"])
+def test_a_blog_post_date_that_is_not_a_date_is_skipped(start: str) -> None:
+    """A post's date is a date to Material, never text: a bad one falls back to the
+    entry's creation time, or is left out, instead of stopping the build."""
+    source = Source(kind="database", id="db", dest="blog", blog=True)
+    props = {
+        "Date": {"type": "date", "date": {"start": start}},
+        "Category": {"type": "select", "select": {"name": SCRIPT}},
+    }
+    created = {"properties": props, "created_time": "2026-02-03T04:05:06.000Z"}
+    entry = Page(id="e", kind="entry", title="Post", source=source, obj=created)
+    meta = blog_meta(entry, set())
+    assert meta["date"] == datetime.date(2026, 2, 3)
+    assert meta["categories"] == [SCRIPT.replace("<", "\u2039").replace(">", "\u203a")]
+    entry.obj = {"properties": props, "created_time": start}
+    assert "date" not in blog_meta(entry, set())
