@@ -1,4 +1,5 @@
-"""The example site in a real browser: Playwright driving Debian's chromium.
+"""The example site, and a site built from a hostile workspace, in a real browser:
+Playwright driving Debian's chromium.
 
 Skipped, with the reason, only where chromium or Playwright is not installed (.ci/run
 installs both).
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from .support.hostile import build_hostile_site
 from .support.local_http import serving
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,20 +80,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def page(served_site: str) -> Iterator[object]:
+def browser() -> Iterator[object]:
+    """One chromium for the module: Playwright's sync API runs one at a time."""
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context()
-        # Nothing may leave the machine: every request goes to the local server.
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(served_site) else route.abort()
-            ),
-        )
-        tab = context.new_page()
-        yield tab
-        browser.close()
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def _local_only(browser: object, base: str) -> object:
+    """A browser context whose requests all go to the local server: nothing may leave
+    the machine."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+    )
+    return context
+
+
+@pytest.fixture(scope="module")
+def page(served_site: str, browser: object) -> Iterator[object]:
+    context = _local_only(browser, served_site)
+    yield context.new_page()  # type: ignore[attr-defined]
+    context.close()  # type: ignore[attr-defined]
 
 
 def test_images_load(page: object, served_site: str, tmp_path: Path) -> None:
@@ -136,3 +148,96 @@ def test_search_finds_a_notion_page(page: object, served_site: str) -> None:
     result.click()
     page.wait_for_url(lambda url: "call" in url)  # type: ignore[attr-defined]
     assert "call" in page.locator("article h1").inner_text().lower()  # type: ignore[attr-defined]
+
+
+# -- a hostile workspace: no page may run what a Notion editor wrote (issue #16) -------
+
+_LINK_PROTOCOLS = """() => {
+  const bad = [];
+  const names = ["href", "src", "action", "formaction", "poster"];
+  for (const element of document.querySelectorAll(names.map(name => `[${name}]`).join(","))) {
+    for (const name of names) {
+      const value = element.getAttribute(name);
+      if (value === null) continue;
+      const protocol = new URL(value, document.baseURI).protocol;
+      if (!["http:", "https:", "mailto:", "tel:"].includes(protocol)) {
+        bad.push(`${element.tagName} ${name}=${value}`);
+      }
+    }
+  }
+  return bad;
+}"""
+"""Links and sources whose scheme, as this browser parses them, could run script."""
+
+_PROVOKE = """() => {
+  for (const element of document.querySelectorAll("body *")) {
+    for (const type of ["mouseover", "mouseenter", "focus", "animationstart"]) {
+      element.dispatchEvent(new Event(type, {bubbles: true}));
+    }
+  }
+  return window.__pwned || 0;
+}"""
+"""Fires the events an injected handler would wait for; returns the payloads' count."""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The hostile workspace's site, served on a loopback port, with every page's URL."""
+    site = build_hostile_site(tmp_path_factory.mktemp("hostile-browser"))
+    paths = []
+    for page in site.pages():
+        relative = page.relative_to(site.site).as_posix()
+        paths.append(
+            relative[: -len("index.html")] if relative.endswith("index.html") else relative
+        )
+    handler = functools.partial(_QuietHandler, directory=str(site.site))
+    with serving(handler) as url:
+        yield url, paths
+
+
+@pytest.fixture
+def hostile_tab(
+    hostile_site: tuple[str, list[str]], browser: object
+) -> Iterator[tuple[object, list[str]]]:
+    """A tab that records every dialog (and dismisses it) and reaches only the site."""
+    base, _ = hostile_site
+    dialogs: list[str] = []
+    context = _local_only(browser, base)
+    tab = context.new_page()  # type: ignore[attr-defined]
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab, dialogs
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_no_page_of_a_hostile_site_runs_a_script(
+    hostile_site: tuple[str, list[str]], hostile_tab: tuple[object, list[str]]
+) -> None:
+    base, paths = hostile_site
+    tab, dialogs = hostile_tab
+    assert len(paths) > 15, paths
+    ran: dict[str, object] = {}
+    for path in paths:
+        tab.goto(f"{base}/{path}", wait_until="load")  # type: ignore[attr-defined]
+        tab.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+        pwned = tab.evaluate(_PROVOKE)  # type: ignore[attr-defined]
+        bad_links = tab.evaluate(_LINK_PROTOCOLS)  # type: ignore[attr-defined]
+        if pwned or bad_links or dialogs:
+            ran[path] = (pwned, bad_links, list(dialogs))
+            dialogs.clear()
+    assert ran == {}
+
+
+def test_searching_a_hostile_site_runs_nothing(
+    hostile_site: tuple[str, list[str]], hostile_tab: tuple[object, list[str]]
+) -> None:
+    """Material's search shows titles and text from its index: the results stay text."""
+    base, _ = hostile_site
+    tab, dialogs = hostile_tab
+    tab.goto(f"{base}/hostile/", wait_until="load")  # type: ignore[attr-defined]
+    tab.keyboard.press("/")  # type: ignore[attr-defined]
+    tab.keyboard.type("onerror")  # type: ignore[attr-defined]
+    result = tab.locator(".md-search-result__item").first  # type: ignore[attr-defined]
+    result.wait_for(timeout=15_000)
+    assert "onerror" in tab.locator(".md-search-result").inner_text()  # type: ignore[attr-defined]
+    assert tab.evaluate(_PROVOKE) == 0  # type: ignore[attr-defined]
+    assert dialogs == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import blocks
 from .context import Block
+from .escape import escape_text
 from .walk import Walk, details, payload
 
 # Callouts: the icon picks the admonition kind, then the colour, then `note`.
@@ -57,9 +58,11 @@ def callout(block: Block, walk: Walk) -> str:
         colour = data.get("color")
         colour = colour.removesuffix("_background") if isinstance(colour, str) else ""
         kind = _CALLOUT_COLOURS.get(colour, "note")
-    title = f"{emoji} {kind.capitalize()}" if emoji else kind.capitalize()
+    # The title is inline Markdown: the icon is Notion's text like any other.
+    shown = escape_text(" ".join(emoji.split()))
+    title = f"{shown} {kind.capitalize()}" if shown else kind.capitalize()
     text = walk.inline(data.get("rich_text"))
     body = "\n\n".join(
         part for part in (text, blocks.children_markdown(block, walk, nested=True)) if part
     )
-    return details("!!!", kind, title.replace('"', "'"), body)
+    return details("!!!", kind, title.replace('"', "&quot;"), body)

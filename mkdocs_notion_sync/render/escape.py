@@ -8,6 +8,7 @@ caret) become numeric entities, which render as the character whatever is enable
 
 from __future__ import annotations
 
+import html
 import re
 
 # python-markdown marks its placeholders with STX/ETX; no control character is visible.
@@ -41,11 +42,9 @@ _MARK_EQUALS = re.compile(r"^=|=$|=(?==)|(?<==)=")
 _BLOCK_START = re.compile(r"(\d+)\.|[-+#!?]|=")
 _REFERENCE = re.compile(r"\[[^\[\]]*\]:")
 _BACKTICKS = re.compile(r"`+")
-_URL = str.maketrans(
-    {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "|": "%7C"}
-)
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
-_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+# A browser reading a link drops controls and spaces before it and tabs and newlines in it.
+_URL_LEADING = "".join(map(chr, range(0x21)))
+_URL_INSIDE = re.compile(r"[\t\n\r]")
 
 
 def escape_text(text: str) -> str:
@@ -109,16 +108,6 @@ def code_fence(code: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def safe_url(url: str) -> str | None:
-    """A link target that cannot break the Markdown link or run script, or None."""
-    url = url.strip()
-    if not url:
-        return None
-    if _SCHEME.match(url) and not url.lower().startswith(_SAFE_SCHEMES):
-        return None  # javascript:, data:, vbscript: and friends
-    return url.translate(_URL)
-
-
 def attribute(value: str) -> str:
     """A value for a double-quoted attribute in generated HTML or a fence header."""
     return (
@@ -128,3 +117,22 @@ def attribute(value: str) -> str:
         .replace(">", "&gt;")
         .replace("\n", " ")
     )
+
+
+def html_text(text: str) -> str:
+    """Text for a template to print as it is: inert inside an element, a quoted
+    attribute or a link, whatever the theme does with it.
+
+    Themes print front matter and nav titles unescaped (MkDocs' Jinja has no
+    autoescape; Material writes `page.meta.description` into `<meta content="...">`
+    and tags, categories and titles as HTML), so the value itself is HTML: `&<>"'` are
+    character references, which every one of those places shows as typed. A value a
+    browser would follow as a `javascript:` or `vbscript:` link gets a zero-width space
+    before its colon, which leaves it looking the same and makes it a relative URL
+    (`data:` is left alone: browsers no longer open it from a link).
+    """
+    head, colon, tail = text.partition(":")
+    scheme = _URL_INSIDE.sub("", head.lstrip(_URL_LEADING)).lower()
+    if colon and scheme in ("javascript", "vbscript"):
+        text = f"{head}\u200b:{tail}"
+    return html.escape(text, quote=True)

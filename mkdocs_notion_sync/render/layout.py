@@ -6,6 +6,7 @@ from . import blocks
 from .code_languages import lexer_for
 from .context import Block
 from .escape import code_fence, escape_text, strip_controls
+from .maths import block_maths
 from .rich_text import plain_text
 from .walk import Walk, children, payload
 
@@ -25,11 +26,7 @@ def code(block: Block, walk: Walk) -> str:
 
 def equation(block: Block, walk: Walk) -> str:
     expression = payload(block).get("expression")
-    if not isinstance(expression, str):
-        return ""
-    # A blank line would end arithmatex's block early.
-    lines = [line for line in expression.strip().split("\n") if line.strip()]
-    return "$$\n" + "\n".join(lines) + "\n$$" if lines else ""
+    return block_maths(expression) if isinstance(expression, str) else ""
 
 
 def divider(block: Block, walk: Walk) -> str:

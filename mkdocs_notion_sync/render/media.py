@@ -12,8 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..notion.objects import file_url as url_of_file
 from .context import Block
-from .escape import attribute, escape_text, safe_url
+from .escape import attribute, escape_text
 from .rich_text import plain_text
+from .urls import link_target, safe_url
 from .walk import Walk, payload
 
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".ogv", ".ogg", ".mov", ".m4v")
@@ -102,6 +103,6 @@ def bookmark(block: Block, walk: Walk) -> str:
     url = data.get("url")
     if not isinstance(url, str) or not url.strip():
         return _caption(block, walk)
-    target = safe_url(walk.ctx.rewrite_url(url))
+    target = link_target(url, walk.ctx)
     shown = _link_text(block) or escape_text(url.strip())
     return f"[{shown}]({target})" if target else shown

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .context import Block
-from .escape import escape_text, safe_url
+from .escape import escape_text
+from .urls import safe_url
 from .walk import Walk, payload
 
 

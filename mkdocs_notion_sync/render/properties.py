@@ -1,7 +1,8 @@
 """Database entry properties: cells of the entry's table, and front matter.
 
 Cells are Markdown (links to synced pages, escaped text); front matter holds plain
-values that templates and other plugins (tags, blog) understand.
+values that templates and other plugins (tags, blog) understand, which the composer
+makes safe to print (`escape.html_text`). URLs in either go through `urls.safe_url`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from ..notion.objects import plain_text
 from .context import RenderContext
+from .urls import link_target, safe_url
 
 
 def _escape_cell(text: str) -> str:
@@ -127,16 +129,17 @@ def property_cell(
             label = _escape_cell((titles or {}).get(ref_id) or ref_id[:8])
             links.append(f"[{label}]({target})" if target else label)
         return ", ".join(links)
-    if kind == "url" and isinstance(value, str) and value:
-        return f"<{value}>" if " " not in value and ">" not in value else _escape_cell(value)
-    if kind == "email" and isinstance(value, str) and value:
-        return f"[{_escape_cell(value)}](mailto:{value.replace(')', '%29').replace(' ', '%20')})"
+    if kind in ("url", "email") and isinstance(value, str) and value:
+        target = link_target(value, ctx) if kind == "url" else safe_url("mailto:" + value)
+        shown = _escape_cell(value)
+        return f"[{shown}]({target})" if target else shown
     if kind == "files" and isinstance(value, list):
         out = []
         for file in value:
             if not isinstance(file, dict):
                 continue
             url = ctx.asset_url(file, str(prop.get("id", "")))
+            url = safe_url(url) if url else None
             name = _escape_cell(str(file.get("name", "file")))
             out.append(f"[{name}]({url})" if url else name)
         return ", ".join(out)
@@ -180,6 +183,8 @@ def property_front_matter(props: dict[str, Any]) -> dict[str, Any]:
             values[name] = bool(value)
         elif kind == "number":
             values[name] = value
+        elif kind == "url":
+            values[name] = (safe_url(value) or "") if isinstance(value, str) else ""
         else:
             values[name] = plain_property(prop)
         lowered = name.lower()

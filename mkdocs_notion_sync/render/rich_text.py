@@ -18,9 +18,10 @@ from .escape import (
     escape_block_start,
     escape_cell,
     escape_text,
-    safe_url,
     strip_controls,
 )
+from .maths import inline_maths
+from .urls import link_target
 
 Mark = tuple[str, str]
 """(opener, closer): one open annotation."""
@@ -168,9 +169,7 @@ def _item(item: dict[str, Any], ctx: RenderContext, cell: bool) -> tuple[str, tu
         body = _mention(item, ctx)
         body = escape_cell(body) if cell else body
     elif kind == "equation":
-        body = _equation(item)
-        # A pipe would split the table cell; \vert is the same bar to LaTeX.
-        body = body.replace("|", "\\vert ") if cell else body
+        body = _equation(item)  # HTML with no pipe left to split a table cell
     else:
         text = item.get("text")
         if isinstance(text, dict):
@@ -200,7 +199,7 @@ def _marks(annotations: dict[str, Any], link: str | None, ctx: RenderContext) ->
     """Marks outermost first, in a fixed order so runs that share a prefix share markers."""
     marks: list[Mark] = []
     if link is not None:
-        target = safe_url(ctx.rewrite_url(link))
+        target = link_target(link, ctx)
         if target is not None:
             marks.append(("[", f"]({target})"))
     colour = colour_class(annotations.get("color"))
@@ -242,8 +241,7 @@ def _equation(item: dict[str, Any]) -> str:
     expression = equation.get("expression") if isinstance(equation, dict) else None
     if not isinstance(expression, str):
         return escape_text(str(item.get("plain_text") or ""))
-    expression = " ".join(expression.split())
-    return f"${expression}$" if expression else ""
+    return inline_maths(expression)
 
 
 def _mention(item: dict[str, Any], ctx: RenderContext) -> str:
@@ -273,7 +271,7 @@ def _mention(item: dict[str, Any], ctx: RenderContext) -> str:
         if not isinstance(url, str):
             return escape_text(text)
         shown = title if isinstance(title, str) and title else text or url
-        return _link(shown, safe_url(ctx.rewrite_url(url)))
+        return _link(shown, link_target(url, ctx))
     if kind == "template_mention":
         value = data.get("template_mention_date") or data.get("template_mention_user")
         fallback = "@" + value.capitalize() if isinstance(value, str) else ""

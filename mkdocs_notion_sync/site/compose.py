@@ -14,8 +14,9 @@ import yaml
 from ..log import Warnings
 from ..notion.objects import find_block, iter_blocks, title_of
 from ..render import render_blocks, render_rich_text
-from ..render.escape import escape_text
+from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
+from ..render.urls import safe_url
 from ..settings import Settings
 from ..sync.cache import Cache
 from ..sync.model import Page, Source, SyncedTree
@@ -23,7 +24,6 @@ from .assets import SITE_FOLDER, AssetStore
 from .blog import BlogAuthors, blog_meta
 from .databases import index_table
 from .embeds import EmbedRequest
-from .nav import html_text
 from .paths import SiteLinks, relative_link
 
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -74,16 +74,34 @@ class PageContext:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    text = yaml.dump(meta, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False)
+    """The page's YAML front matter, every string in it (keys too) as `html_text`.
+
+    Themes and plugins print front matter unescaped, into text, attributes and links
+    (Material: the meta description, tags, blog categories, the edit link), and a
+    theme may print any key. Encoding each string as HTML once, here, makes every value
+    inert wherever it is printed and still read as typed; the price is that a plugin
+    comparing a value with configuration sees `R&amp;D` for `R&D`.
+    """
+    text = yaml.dump(_inert(meta), Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False)
     return f"---\n{text}---\n\n"
+
+
+def _inert(value: Any) -> Any:
+    if isinstance(value, str):
+        return html_text(value)
+    if isinstance(value, dict):
+        return {_inert(key): _inert(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    return value
 
 
 def _icon_prefix(page: Page) -> str:
     icon = page.obj.get("icon")
     if isinstance(icon, dict) and icon.get("type") == "emoji":
         emoji = icon.get("emoji")
-        if isinstance(emoji, str):
-            return f"{emoji} "
+        if isinstance(emoji, str) and emoji.strip():
+            return f"{escape_text(' '.join(emoji.split()))} "
     return ""
 
 
@@ -111,14 +129,15 @@ class PageComposer:
     def compose(self, page: Page) -> tuple[str, PageContext]:
         """The page's Markdown, and the context that saw its warnings and files."""
         ctx = PageContext(page, self.links, self.assets, self.warnings)
+        notion_url = safe_url(page.url) or ""
         meta: dict[str, Any] = {
-            "title": html_text(page.title),
+            "title": page.title,
             "notion_id": page.id,
-            "notion_url": page.url,
+            "notion_url": notion_url,
             "last_edited_time": page.last_edited_time,
         }
-        if self.edit_link and page.url:
-            meta["notion_edit_url"] = page.url
+        if self.edit_link and notion_url:
+            meta["notion_edit_url"] = notion_url
         parts = [f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n"]
         if page.kind == "database":
             description = page.obj.get("description") or []
@@ -133,6 +152,7 @@ class PageComposer:
         cover = page.obj.get("cover")
         if isinstance(cover, dict):
             url = ctx.asset_url(cover, page.id)
+            url = safe_url(url) if url else None
             if url:
                 parts.append(f"![]({url}){{ .notion-cover }}\n\n")
         if page.kind == "entry":
@@ -187,7 +207,7 @@ def _comments(comments: list[dict[str, Any]], ctx: PageContext) -> str:
     lines = ["\n## Comments\n"]
     for comment in comments:
         author = (comment.get("created_by") or {}).get("name") or "Someone"
-        when = str(comment.get("created_time") or "")[:10]
+        when = escape_text(str(comment.get("created_time") or "")[:10])
         text = render_rich_text(comment.get("rich_text") or [], ctx)
         lines.append(f"> **{escape_text(str(author))}** · {when}\n>\n> {text}\n")
     return "\n".join(lines)

@@ -4,7 +4,6 @@ nav, awesome-nav `.nav.yml` files, and literate-nav `SUMMARY.md` files."""
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..render.escape import html_text
 from ..sync.model import Page
 
 
@@ -20,12 +20,6 @@ class NavItem:
     title: str
     path: str
     children: list[NavItem] = field(default_factory=list)
-
-
-def html_text(title: str) -> str:
-    """Themes print page and nav titles as HTML, unescaped: a title is text, so a
-    `<script>` in a Notion title must arrive as `&lt;script&gt;`."""
-    return html.escape(title, quote=False)
 
 
 def site_nav(roots: Iterable[Page]) -> list[NavItem]:

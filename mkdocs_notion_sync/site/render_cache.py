@@ -21,8 +21,10 @@ from .compose import PageComposer
 RenderRecord = tuple[str, list[str], list[str]]
 """(render key, warnings, stored file names) of a rendered page."""
 
-RENDER_FORMAT = 1
-"""Bump when the Markdown the composer writes changes, so cached renders are redone."""
+RENDER_FORMAT = 2
+"""Bump when the Markdown the composer writes changes, so cached renders are redone
+(2: equations, URLs and front matter made inert, issue #16; a page rendered by an
+older converter must not be served from the cache)."""
 
 Planned = tuple[Page, "str | None", bool]
 """(page, render key, whether the staged copy can stay)."""
