@@ -21,7 +21,7 @@ from .compose import PageComposer
 RenderRecord = tuple[str, list[str], list[str]]
 """(render key, warnings, stored file names) of a rendered page."""
 
-RENDER_FORMAT = 1
+RENDER_FORMAT = 2
 """Bump when the Markdown the composer writes changes, so cached renders are redone."""
 
 Planned = tuple[Page, "str | None", bool]
