@@ -435,6 +435,85 @@ def test_an_expired_file_refreshed_into_an_external_url_follows_download_externa
     assert server.requests == ["/expired.png"]
 
 
+def test_a_refresh_that_fails_or_a_server_error_is_the_reason_given(
+    tmp_path: Path, server: FileServer
+) -> None:
+    from mkdocs_notion_sync.errors import NotSharedError
+
+    expired = {"type": "file", "file": {"url": server.status("/expired.png", 403)}}
+    missing = {"type": "file", "file": {"url": server.status("/missing.png", 404)}}
+    unsized = {"type": "file", "file": {"url": server.unsized("/unsized.png", 4096)}}
+
+    def gone(owner_id: str) -> dict[str, Any] | None:
+        raise NotSharedError(owner_id, "page")
+
+    store = _store(tmp_path, max_asset_size=0.001)
+    try:
+        store.submit("a", expired, gone)
+        store.submit("b", expired, lambda _owner: None)
+        store.submit("c", missing)
+        store.submit("d", unsized)
+        problems = [store.lookup(owner, file).problem for owner, file in
+                    [("a", expired), ("b", expired), ("c", missing), ("d", unsized)]]  # fmt: skip
+        again = store.lookup("c", missing)
+    finally:
+        store.close()
+    assert problems[0] and "could not be refreshed: Notion page a" in problems[0]
+    assert problems[1] == "the signed URL expired and could not be refreshed"
+    assert problems[2] == "answered HTTP 404"
+    assert problems[3] and "larger than the 1048 byte limit" in problems[3]
+    assert again.problem == "answered HTTP 404" and not again.first  # reported once
+    assert [p.name for p in (tmp_path / "cache/assets").iterdir()] == []  # no part files left
+
+
+def test_names_from_an_older_cache_are_trusted_only_when_inert(
+    tmp_path: Path, server: FileServer
+) -> None:
+    """Caches written before names were made inert may map a file to `<hash>.html` or
+    to an SVG that was never sanitised: those are downloaded again; an inert name is
+    adopted without a download. And whatever the index says, nothing active is
+    published."""
+    from mkdocs_notion_sync.site.assets import _legacy_key
+
+    cache = Cache(tmp_path / "cache")
+    cache.assets_dir.mkdir(parents=True)
+    files = {
+        "png": {"type": "file", "file": {"url": server.file("/a.png", PNG, "image/png")}},
+        "html": {"type": "file", "file": {"url": server.file("/b.html", SCRIPT, "text/html")}},
+        "svg": {"type": "file", "file": {"url": server.file("/c.svg", HOSTILE_SVG)}},
+    }
+    for kind, file in files.items():
+        name = "0" * 31 + {"png": "1.png", "html": "2.html", "svg": "3.svg"}[kind]
+        (cache.assets_dir / name).write_bytes(b"old copy")
+        cache.assets.put(_legacy_key(kind, file["file"]["url"]), name)
+    cache.close()
+    store = _store(tmp_path)
+    try:
+        names = {kind: store.lookup(kind, file).name for kind, file in files.items()}
+        store.used.add("0" * 31 + "2.html")  # as a stale render record would
+        published = store.published()
+    finally:
+        store.close()
+    assert names["png"] == "0" * 31 + "1.png" and "/a.png" not in server.requests
+    assert str(names["html"]).endswith(".bin") and str(names["svg"]).endswith(".svg")
+    assert names["svg"] != "0" * 31 + "3.svg"
+    assert not any(path.endswith((".html", ".md")) for path in published)
+
+
+def test_a_cache_folder_that_cannot_store_files_is_one_warning(tmp_path: Path) -> None:
+    """Disks are unreliable: the assets folder cannot be made (here a file is in its
+    way); the build goes on without the file and says so once."""
+    assets = tmp_path / ".cache/plugin/notion-sync/assets"
+    assets.parent.mkdir(parents=True)
+    assets.write_text("in the way")
+    image = {"id": IMAGE_BLOCK, "image": {"file": {"generate": "png"}}}
+    with emulate(_workspace(image)) as emu:
+        site = _build(tmp_path, emu)
+    assert site.error is None, site.messages()
+    warnings = site.warnings()
+    assert len(warnings) == 1 and "could not be stored" in warnings[0], warnings
+
+
 # -- expired URLs are refreshed wherever a file sits ---------------------------------
 
 

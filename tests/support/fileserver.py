@@ -56,6 +56,20 @@ class FileServer:
         self.routes[path] = answer
         return self.url + path
 
+    def unsized(self, path: str, size: int) -> str:
+        """`size` bytes with no Content-Length: the end is when the connection closes."""
+
+        def answer(handler: Handler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "image/png")
+            handler.send_header("Connection", "close")
+            handler.end_headers()
+            handler.wfile.write(b"\x89" * size)
+            handler.close_connection = True
+
+        self.routes[path] = answer
+        return self.url + path
+
     def streamed(self, path: str, size: int, chunk: int = 1 << 16) -> str:
         """`size` bytes made as they are sent, so the server holds one chunk at a time."""
         block = b"\x00" * chunk
