@@ -106,6 +106,26 @@ def test_an_attachment_never_becomes_a_page_or_a_document(tmp_path: Path, name: 
 
 
 @pytest.mark.parametrize(
+    ("name", "saved_as"),
+    [
+        ('x" onclick="alert(1)}{: .evil }.html', "x onclick=alert(1): .evil .html"),
+        ("line\nbreak\t\x00.md", "line break .md"),
+    ],
+)
+def test_a_hostile_file_name_stays_a_plain_download_name(
+    tmp_path: Path, name: str, saved_as: str
+) -> None:
+    with emulate(
+        _workspace({"id": FILE_BLOCK, "file": {"file": _hosted("a.bin", SCRIPT), "name": name}})
+    ) as emu:
+        site = _build(tmp_path, emu)
+    assert site.error is None, site.messages()
+    link = site.html("files/index.html").select_one("article a[href*='assets/notion/']")
+    assert link is not None and link.get("download") == saved_as
+    assert not any(key.startswith("on") or key == "class" for key in link.attrs), link.attrs
+
+
+@pytest.mark.parametrize(
     "content_type", ["text/html", "application/xhtml+xml", "text/markdown", "application/xml"]
 )
 def test_the_content_type_never_chooses_an_active_extension(
