@@ -27,6 +27,7 @@ from .log import log, redact
 from .notion.ids import parse_notion_id
 from .places import api_url_problem, cache_dir_problem, site_file
 from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR, Settings
+from .site.netguard import parse_allowed
 from .site.paths import dests_overlap
 from .sync.model import Source
 
@@ -164,6 +165,25 @@ class MetricsFile(c.Type[str]):
         return path
 
 
+class AllowedHosts(c.ListOfItems[str]):
+    """Host names or IP networks; one string is read as a comma-separated list, so the
+    environment can say `NOTION_SYNC_DOWNLOAD_ALLOWED_HOSTS=wiki.internal,10.1.0.0/16`."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=[])
+
+    def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        hosts = super().run_validation(value)
+        for host in hosts:
+            try:
+                parse_allowed(host)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+        return [host.strip() for host in hosts]
+
+
 class SourceConfig(base.Config):
     """One Notion page tree or database mounted at a folder of the site."""
 
@@ -267,6 +287,8 @@ OPTION_HELP = {
     "columns": "properties shown as columns of the database's index table",
     "slug_property": "a property whose text pins each entry's URL slug",
     "blog": "publish the database as mkdocs-material blog posts",
+    "download_allowed_hosts": "host names or IP networks (`wiki.internal`, `10.1.0.0/16`) "
+    "that downloads may reach although they are not public addresses",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -297,6 +319,7 @@ class NotionSyncConfig(base.Config):
         option_type=c.Optional(Count(default=None, minimum=0, maximum=64)),
     )
     demo = c.Type(bool, default=False)
+    download_allowed_hosts = AllowedHosts()
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -407,4 +430,5 @@ def settings_from(
         poll_interval=config.poll_interval,
         metrics_file=config.metrics_file,
         demo=config.demo,
+        download_allowed_hosts=tuple(config.download_allowed_hosts),
     )

@@ -19,7 +19,7 @@ from .notion.pacing import Pacer
 from .progress import ProgressLog, terminal_progress
 from .report import SyncReport
 from .settings import Settings
-from .site.assets import SITE_FOLDER, AssetStore
+from .site.assets import AssetStore
 from .site.compose import PageComposer
 from .site.databases import csv_for, csv_path
 from .site.embeds import EmbedRequest
@@ -145,9 +145,7 @@ def build(
         }
         staging.prune()
         rendered_embeds = {r: composer.render_embed(r) for r in requests}
-        for failure in assets.failures:
-            warnings.warn(failure)
-        used = {f"{SITE_FOLDER}/{name}": assets.path_of(name) for name in sorted(assets.used)}
+        used = assets.published()
         report.pages_total = len(documents)
         report.pages_fetched = tree.fetched
         report.pages_cached = tree.cached

@@ -45,11 +45,14 @@ class Settings:
     metrics_file: str | None = None
     """Relative to site_dir."""
     demo: bool = False
+    download_allowed_hosts: tuple[str, ...] = ()
+    """Hosts and networks downloads may reach that are not public (site/netguard.py)."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple
         # so that two equal configurations compare equal.
         object.__setattr__(self, "sources", tuple(self.sources))
+        object.__setattr__(self, "download_allowed_hosts", tuple(self.download_allowed_hosts))
 
     @property
     def max_asset_bytes(self) -> int:

@@ -31,6 +31,10 @@ class Faults:
     drop_rate: float = 0.0
     malformed_rate: float = 0.0
     broken_cursor: bool = False
+    expired_downloads: int = 0
+    """The next this many file downloads are refused as S3 refuses an expired URL (403),
+    however fresh the URL: a signed URL that expired between the API answer and the
+    download, without waiting an hour (or a negative count: every download, for good)."""
     seed: int | None = 0
 
     def __post_init__(self) -> None:
@@ -46,6 +50,15 @@ class Faults:
             return False
         with self._lock:
             return self._random.random() < probability
+
+    def take_expired_download(self) -> bool:
+        """True when this file download must be refused as expired."""
+        with self._lock:
+            if self.expired_downloads == 0:
+                return False
+            if self.expired_downloads > 0:
+                self.expired_downloads -= 1
+            return True
 
     def choose_status(self) -> int:
         with self._lock:

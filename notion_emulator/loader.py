@@ -156,7 +156,8 @@ class WorkspaceLoader:
         except (OSError, ValueError) as error:
             raise WorkspaceError(f"{path}: {error}") from None
         file_id = normalize_id(str(inner.get("id", ""))) or derive_id(self.seed, path + "#file")
-        self.files[file_id] = HostedFile(file_id, name, data, content_type(name))
+        served_as = str(inner.get("content_type") or content_type(name))
+        self.files[file_id] = HostedFile(file_id, name, data, served_as)
         return {"type": "file", "file": {"_hosted": file_id}}, True
 
     def _icon(self, spec: Any, path: str) -> tuple[JSON | None, bool]:

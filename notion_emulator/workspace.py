@@ -47,7 +47,9 @@ FILE / HOSTED: a URL string is external. A hosted (``"type": "file"``) file give
 as ``{"base64": "...", "name": "a.bin"}``, ``{"path": "diagram.png"}`` (relative to the
 workspace file) or ``{"generate": "png", "color": "#2563eb", "width": 16, "height": 16}``
 (also ``"pdf"`` and ``"text"``). Write it bare (``"cover": {"generate": "png"}``) or under
-``"file"``. ICON: an emoji string, ``{"emoji": "🔥"}``, ``{"external": URL}`` or a hosted file.
+``"file"``; ``"content_type"`` overrides the type guessed from the name (a server that
+labels a file as it likes). ICON: an emoji string, ``{"emoji": "🔥"}``,
+``{"external": URL}`` or a hosted file.
 
 DATABASE::
 

@@ -93,3 +93,18 @@ def files_in(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
         elif kind == "callout" and isinstance(data.get("icon"), dict):
             found.append((str(block.get("id")), data["icon"]))
     return found
+
+
+def property_files(obj: dict[str, Any]) -> list[tuple[str, str, int, dict[str, Any]]]:
+    """(property id, property name, position, file object) for every file in a page's
+    `files` properties; the renderer names a property's files by the property id."""
+    found: list[tuple[str, str, int, dict[str, Any]]] = []
+    properties = obj.get("properties")
+    for name, prop in properties.items() if isinstance(properties, dict) else ():
+        if not isinstance(prop, dict) or prop.get("type") != "files":
+            continue
+        files = prop.get("files")
+        for index, file in enumerate(files if isinstance(files, list) else []):
+            if isinstance(file, dict):
+                found.append((str(prop.get("id", "")), str(name), index, file))
+    return found

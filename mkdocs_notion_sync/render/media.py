@@ -7,6 +7,7 @@ a Notion-hosted file without a local copy is shown by name only.
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -86,9 +87,20 @@ def file(block: Block, walk: Walk) -> str:
     if not isinstance(name, str) or not name.strip():
         name = plain_text(data.get("caption")) or _name_from(data) or "Download"
     shown = escape_text(" ".join(name.split()))
-    link = f"[{shown}]({url})" if url else shown
+    link = f"[{shown}]({url}){_download_as(name, url)}" if url else shown
     caption = _caption(block, walk)
     return f"{link}: {caption}" if caption and caption != shown else link
+
+
+def _download_as(name: str, url: str) -> str:
+    """`{ download="report.html" }` when the site's copy of a file is named otherwise
+    (a file that is not inert is published as `<hash>.bin`), so the reader saves it
+    under its own name; nothing for external links or same-typed copies."""
+    site_ext = posixpath.splitext(urlsplit(url).path)[1]
+    if "://" in url or site_ext.lower() == posixpath.splitext(name)[1].lower():
+        return ""
+    kept = "".join(c for c in " ".join(name.split()) if c.isprintable() and c not in '"{}\\')
+    return f'{{ download="{kept}" }}' if kept.strip() else ""
 
 
 def _name_from(data: dict[str, Any]) -> str:

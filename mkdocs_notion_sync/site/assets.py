@@ -1,55 +1,58 @@
 """Files Notion hosts (signed URLs that expire after an hour), kept as local copies.
 
-Each file is stored once under cache_dir/assets, named by the SHA-256 of its bytes, so
-an unchanged file is never downloaded twice and identical files are stored once. An
-index maps (owner block or page, file path without signature) to that name; a signed URL
-itself is never stored as a key and never reaches the site.
+Each file is stored once under cache_dir/assets, named by the SHA-256 of its bytes and
+an inert extension (filetypes.py), so an unchanged file is never downloaded twice,
+identical files are stored once, and no stored file can become a page or a document
+that runs script. An index maps (owner block or page, file path without signature) to
+that name; a signed URL itself is never stored as a key and never reaches the site.
+
+Whether a URL is Notion's is decided by the object the API returned (`type: file`),
+never by how the URL looks; `external` URLs are fetched only with `download_external`,
+through the address guard (netguard.py, download.py).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import hashlib
-import mimetypes
 import os
-import posixpath
-import re
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import IO, Any
+from urllib.parse import urlsplit
 
-import httpx
-
+from ..errors import NotionSyncError
 from ..notion.objects import file_url
 from ..settings import Settings
 from ..sync.cache import Cache
 from ..sync.walk import Refresh
+from .download import Downloader, DownloadError, Expired, Fetched, shown
+from .filetypes import FALLBACK, SVG, publishable, stored_extension
+from .netguard import AddressPolicy
+from .svg import SVG_LIMIT, sanitise
 
 SITE_FOLDER = "assets/notion"
-_SAFE_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
+INDEX_FORMAT = 2
+"""Part of every index key: stored names from before inert names (and sanitised SVG)
+are not trusted as they are (see `_known`)."""
 
 
 class AssetError(Exception):
     """A file that could not be downloaded; reported as a WARNING, the build goes on."""
 
 
-def safe_extension(url: str, content_type: str | None = None) -> str:
-    """An extension taken from the URL's file name, checked so a hostile name
-    (`../../x`, NUL bytes, `.php%00.png`) cannot shape the stored path."""
-    name = posixpath.basename(unquote(urlsplit(url).path))
-    ext = posixpath.splitext(name)[1].lower()
-    if _SAFE_EXT.match(ext):
-        return ext
-    guessed = mimetypes.guess_extension((content_type or "").split(";")[0].strip()) or ""
-    return guessed if _SAFE_EXT.match(guessed) else ".bin"
-
-
 def index_key(owner_id: str, url: str) -> str:
     """Stable across signatures: the owner and the path of the file, not the query."""
+    parts = urlsplit(url)
+    return hashlib.sha1(
+        f"{INDEX_FORMAT}|{owner_id}|{parts.netloc}{parts.path}".encode()
+    ).hexdigest()
+
+
+def _legacy_key(owner_id: str, url: str) -> str:
     parts = urlsplit(url)
     return hashlib.sha1(f"{owner_id}|{parts.netloc}{parts.path}".encode()).hexdigest()
 
@@ -62,6 +65,20 @@ class AssetStats:
     failed: int = 0
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """The answer for one file: its stored name, or why there is none."""
+
+    name: str | None
+    problem: str | None = None
+    """Why a wanted file has no local copy; None when it was not wanted at all."""
+    shown: str = ""
+    """The file's URL fit for a log line (no signature)."""
+    first: bool = False
+    """This is the first time this build that the problem is asked about: one WARNING
+    per file per build, however many pages show it."""
+
+
 class AssetStore:
     """Downloads in parallel as soon as a page's blocks are known (while the signed URLs
     are fresh); rendering later asks for the local name and waits only if needed."""
@@ -69,20 +86,20 @@ class AssetStore:
     def __init__(self, cache: Cache, settings: Settings, pool: ThreadPoolExecutor) -> None:
         """`pool` runs the downloads; it belongs to the session and outlives the build."""
         self.cache = cache
-        self.max_bytes = settings.max_asset_bytes
         self.download_external = settings.download_external
         self.offline = settings.offline
-        self.timeout = settings.timeout
         self.stats = AssetStats()
-        self._http: httpx.Client | None = None
-        """Made at the first download: building its TLS context takes a tenth of a
-        second, which a build that downloads nothing should not pay."""
+        self.downloader = Downloader(
+            AddressPolicy.from_entries(settings.download_allowed_hosts),
+            timeout=settings.timeout,
+            max_bytes=settings.max_asset_bytes,
+        )
         self._pool = pool
-        self._jobs: dict[str, Future[str | None]] = {}
+        self._jobs: dict[str, Future[str]] = {}
+        self._reported: set[str] = set()
         self._lock = threading.Lock()
         self.used: set[str] = set()
         """Names of stored files the current build links to; the plugin publishes these."""
-        self.failures: list[str] = []
 
     def close(self) -> None:
         """Downloads not started are dropped, those running are waited for: the pool
@@ -92,8 +109,7 @@ class AssetStore:
         for job in jobs:
             job.cancel()
         concurrent.futures.wait(jobs)
-        if self._http is not None:
-            self._http.close()
+        self.downloader.close()
 
     def wants(self, file: dict[str, Any]) -> bool:
         return file.get("type") == "file" or (
@@ -109,111 +125,143 @@ class AssetStore:
         with self._lock:
             if key in self._jobs:
                 return
-            self._jobs[key] = self._pool.submit(self._ensure, key, owner_id, url, refresh)
+            self._jobs[key] = self._pool.submit(self._ensure, key, owner_id, file, refresh)
 
-    def local_name(
-        self, owner_id: str, file: dict[str, Any], refresh: Refresh | None = None
-    ) -> str | None:
-        """The stored file's name (`<sha256>.png`) for a file object, or None."""
+    def lookup(self, owner_id: str, file: dict[str, Any]) -> Lookup:
+        """The stored file's name (`<sha256>.png`) for a file object, or why not."""
         url = file_url(file)
         if url is None or not self.wants(file):
-            return None
-        self.submit(owner_id, file, refresh)
+            return Lookup(None)
+        self.submit(owner_id, file)
         key = index_key(owner_id, url)
         try:
             name = self._jobs[key].result()
         except AssetError as error:
             with self._lock:
-                self.failures.append(str(error))
-            return None
-        if name:
-            with self._lock:
-                self.used.add(name)
-        return name
+                first = key not in self._reported
+                self._reported.add(key)
+                if first:
+                    self.stats.failed += 1
+            return Lookup(None, str(error), shown(url), first)
+        with self._lock:
+            self.used.add(name)
+        return Lookup(name)
+
+    def published(self) -> dict[str, Path]:
+        """Site path (`assets/notion/<name>`) -> stored file, for every file the build
+        links to; a name that is not inert is never published, whatever put it there."""
+        return {
+            f"{SITE_FOLDER}/{name}": self.path_of(name)
+            for name in sorted(self.used)
+            if publishable(name)
+        }
 
     def path_of(self, name: str) -> Path:
         return self.cache.assets_dir / name
 
-    def _ensure(self, key: str, owner_id: str, url: str, refresh: Refresh | None) -> str | None:
+    def _known(self, key: str, owner_id: str, url: str) -> str | None:
+        """The stored name of a file downloaded before, if it is still there and may be
+        published. Copies stored before names were made inert are adopted when their
+        name is inert and they are not SVG (which is sanitised now)."""
         known = self.cache.assets.get(key)
-        if isinstance(known, str) and self.path_of(known).is_file():
+        if isinstance(known, str) and publishable(known) and self.path_of(known).is_file():
+            return known
+        legacy = self.cache.assets.get(_legacy_key(owner_id, url))
+        if (
+            isinstance(legacy, str)
+            and publishable(legacy)
+            and not legacy.endswith(SVG)
+            and self.path_of(legacy).is_file()
+        ):
+            self.cache.assets.put(key, legacy)
+            return legacy
+        return None
+
+    def _ensure(
+        self, key: str, owner_id: str, file: dict[str, Any], refresh: Refresh | None
+    ) -> str:
+        url = file_url(file) or ""
+        known = self._known(key, owner_id, url)
+        if known is not None:
             with self._lock:
                 self.stats.reused += 1
             return known
         if self.offline:
-            raise AssetError(f"file of {owner_id} is not in the cache and the build is offline")
+            raise AssetError("it is not in the cache and the build is offline")
         try:
-            data, content_type = self._download(url)
-        except _Expired:
-            fresh = refresh(owner_id) if refresh else None
-            fresh_url = file_url(fresh) if fresh else None
-            if not fresh_url:
-                raise AssetError(
-                    f"file of {owner_id} has an expired URL and could not be refreshed"
-                ) from None
-            data, content_type = self._download(fresh_url)
-        name = hashlib.sha256(data).hexdigest()[:32] + safe_extension(url, content_type)
-        self._write(name, data)
+            try:
+                name = self._store(url, trusted=file.get("type") == "file")
+            except Expired:
+                fresh = self._refreshed(owner_id, refresh)
+                try:
+                    name = self._store(file_url(fresh) or "", trusted=fresh.get("type") == "file")
+                except Expired as error:
+                    raise AssetError(f"{error}, also with a fresh URL") from None
+        except DownloadError as error:
+            raise AssetError(str(error)) from None
         self.cache.assets.put(key, name)
-        with self._lock:
-            self.stats.downloaded += 1
-            self.stats.bytes += len(data)
         return name
 
-    def _client(self) -> httpx.Client:
-        with self._lock:
-            if self._http is None:
-                self._http = httpx.Client(timeout=self.timeout, follow_redirects=True)
-            return self._http
-
-    def _download(self, url: str) -> tuple[bytes, str | None]:
+    def _refreshed(self, owner_id: str, refresh: Refresh | None) -> dict[str, Any]:
+        """The owner's file object as Notion gives it now (a new signed URL). Its type
+        decides again: a file that became `external` follows `download_external`."""
+        expired = "the signed URL expired"
+        if refresh is None:
+            raise AssetError(f"{expired} and could not be refreshed")
         try:
-            with self._client().stream("GET", url) as response:
-                if response.status_code in (400, 403):
-                    raise _Expired()
-                if response.status_code != 200:
-                    raise AssetError(f"{_shown(url)} answered HTTP {response.status_code}")
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > self.max_bytes:
-                    raise AssetError(
-                        f"{_shown(url)} is larger than the {self.max_bytes} byte limit"
-                    )
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise AssetError(
-                            f"{_shown(url)} is larger than the {self.max_bytes} byte limit"
-                        )
-                    chunks.append(chunk)
-                return b"".join(chunks), response.headers.get("content-type")
-        except httpx.HTTPError as error:
+            fresh = refresh(owner_id)
+        except NotionSyncError as error:
+            raise AssetError(f"{expired} and could not be refreshed: {error}") from None
+        if not fresh or not file_url(fresh):
+            raise AssetError(f"{expired} and could not be refreshed")
+        if not self.wants(fresh):
             raise AssetError(
-                f"{_shown(url)} could not be downloaded ({type(error).__name__})"
-            ) from None
+                f"{expired}, and the fresh copy is an external URL, which is downloaded "
+                "only with download_external: true"
+            )
+        return fresh
 
-    def _write(self, name: str, data: bytes) -> None:
-        """Write-then-rename, so a killed build never leaves half a file under a good name."""
-        target = self.path_of(name)
-        if target.is_file():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    def _store(self, url: str, *, trusted: bool) -> str:
+        """Downloads into a temporary file beside the store, then gives it its name
+        (write-then-rename: a killed build never leaves half a file under a good name)."""
+        folder = self.cache.assets_dir
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+        except OSError as error:
+            raise AssetError(f"it could not be stored: {error.strerror}") from None
+        part = Path(tmp)
+        try:
+            with os.fdopen(fd, "w+b") as handle:
+                fetched = self.downloader.fetch(url, handle, trusted=trusted)
+                ext = stored_extension(url, fetched.content_type)
+                digest, size = fetched.sha256, fetched.size
+                if ext == SVG:
+                    digest, size, ext = _sanitised(handle, fetched)
+            name = digest[:32] + ext
+            target = self.path_of(name)
+            if target.is_file():
+                part.unlink()
+            else:
+                os.replace(part, target)
+        except OSError as error:
+            raise AssetError(f"it could not be stored: {error.strerror}") from None
+        finally:
+            part.unlink(missing_ok=True)
+        with self._lock:
+            self.stats.downloaded += 1
+            self.stats.bytes += size
+        return name
 
 
-class _Expired(Exception):
-    """S3 answers 403 once a signed URL has expired."""
-
-
-def _shown(url: str) -> str:
-    """A URL fit for a log line: the signature is a credential, so it is cut off."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+def _sanitised(handle: IO[bytes], fetched: Fetched) -> tuple[str, int, str]:
+    """(sha256, size, extension) of what is stored for a downloaded SVG: the rebuilt
+    SVG, or the bytes as they came under the inert fallback name when it is not one."""
+    handle.seek(0)
+    clean = sanitise(handle.read(SVG_LIMIT + 1)) if fetched.size <= SVG_LIMIT else None
+    if clean is None:
+        return fetched.sha256, fetched.size, FALLBACK
+    handle.seek(0)
+    handle.truncate()
+    handle.write(clean)
+    return hashlib.sha256(clean).hexdigest(), len(clean), SVG

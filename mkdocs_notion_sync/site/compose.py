@@ -20,7 +20,7 @@ from ..render.urls import safe_url
 from ..settings import Settings
 from ..sync.cache import Cache
 from ..sync.model import Page, Source, SyncedTree
-from .assets import SITE_FOLDER, AssetStore
+from .assets import SITE_FOLDER, AssetStore, Lookup
 from .blog import BlogAuthors, blog_meta
 from .databases import index_table
 from .embeds import EmbedRequest
@@ -56,13 +56,31 @@ class PageContext:
         return self._links.rewrite(self.page.path, url, self.warn)
 
     def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
-        name = self._assets.local_name(owner_id, file)
-        if name is None:
-            if file.get("type") == "file":
-                self.warn(f"a file of block {owner_id} could not be downloaded; it is left out")
+        found = self._assets.lookup(owner_id, file)
+        if found.problem is not None:
+            self._warn_file(file, owner_id, found, log=found.first)
+        if found.name is None:
             return None
-        self.asset_names.append(name)
-        return relative_link(self.page.path, f"{SITE_FOLDER}/{name}")
+        self.asset_names.append(found.name)
+        return relative_link(self.page.path, f"{SITE_FOLDER}/{found.name}")
+
+    def _warn_file(self, file: dict[str, Any], owner_id: str, found: Lookup, *, log: bool) -> None:
+        """One WARNING per file per build (`log` on the first page that shows it); every
+        page that shows it records it, so that page is rendered again next time."""
+        if owner_id == self.page.id:
+            where = "the page's cover or icon"
+        elif len(owner_id.replace("-", "")) == 32:
+            where = f"block {owner_id}"
+        else:
+            where = "a files property"
+        outcome = "it is left out" if file.get("type") == "file" else "the external URL is kept"
+        line = (
+            f'page "{self.page.title}" ({self.page.path}): the file {found.shown} of {where} '
+            f"was not downloaded: {found.problem}; {outcome}"
+        )
+        self.warnings.append(line)
+        if log:
+            self._warnings.warn(line)
 
     def warn(self, message: str) -> None:
         if message in self._warned:

@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
 from ..log import Warnings
 from ..notion.api import NotionAPI
-from ..notion.objects import payload, title_of
+from ..notion.objects import payload, property_files, title_of
 from ..settings import Settings
 from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
 from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
@@ -378,6 +378,9 @@ class SourceWalk:
             if isinstance(page_file, dict):
                 refresh_page = self._refresh_page_file(key) if self.api else None
                 self.submit_file(owner_id, page_file, refresh_page)
+        for prop_id, name, index, file in property_files(record.obj):
+            refresh_prop = self._refresh_property_file(owner_id, name, index) if self.api else None
+            self.submit_file(prop_id, file, refresh_prop)
 
     def _refresh_block(self, block_id: str) -> dict[str, Any] | None:
         """A fresh signed URL for an expired file: the block is fetched again."""
@@ -394,6 +397,19 @@ class SourceWalk:
             assert self.api is not None
             value = self.api.page(page_id).get(key)
             return value if isinstance(value, dict) else None
+
+        return refresh
+
+    def _refresh_property_file(self, page_id: str, name: str, index: int) -> Refresh:
+        """A files property's signed URLs expire like a block's: the page is fetched
+        again and the file at the same place (same property, same position) taken."""
+
+        def refresh(_owner_id: str) -> dict[str, Any] | None:
+            assert self.api is not None
+            for _prop_id, prop_name, at, file in property_files(self.api.page(page_id)):
+                if prop_name == name and at == index:
+                    return file
+            return None
 
         return refresh
 

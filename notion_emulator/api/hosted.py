@@ -26,6 +26,8 @@ def serve_file(api: Api, method: str, target: str) -> Response:
     problem = api.signer.check(
         f"/files/{file_id}/{quote(hosted.name)}", params, api.workspace.clock.now()
     )
+    if problem is None and api.faults.take_expired_download():
+        problem = "Request has expired"
     if problem is not None:
         return Response(403, access_denied(problem, request_id), xml)
     api.stats.record_download(len(hosted.data))
