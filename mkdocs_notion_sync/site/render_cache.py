@@ -1,0 +1,97 @@
+"""Which pages must be rendered again: a page whose inputs are as when it was last
+rendered, and whose staged file is still there, keeps that file.
+
+A page's render key digests everything its Markdown depends on: the site as a whole
+(every page's path and title, people's names, the edit_link option, this version of the
+converter) and the page itself (its path, when it was fetched, its last edit).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from .. import __version__
+from ..sync.cache import Cache
+from ..sync.model import Page
+from .compose import PageComposer
+
+RenderRecord = tuple[str, list[str], list[str]]
+"""(render key, warnings, stored file names) of a rendered page."""
+
+RENDER_FORMAT = 1
+"""Bump when the Markdown the composer writes changes, so cached renders are redone."""
+
+Planned = tuple[Page, "str | None", bool]
+"""(page, render key, whether the staged copy can stay)."""
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+class RenderCache:
+    """Plans what to render, and remembers what each rendering depended on."""
+
+    def __init__(self, composer: PageComposer, cache: Cache) -> None:
+        self.composer = composer
+        self.cache = cache
+
+    @functools.cached_property
+    def _site_digest(self) -> str:
+        """Anything a change of which may change every page: links, titles, names."""
+        composer = self.composer
+        return _digest(
+            RENDER_FORMAT,
+            __version__,
+            composer.edit_link,
+            sorted(composer.links.paths.items()),
+            sorted(composer.links.titles.items()),
+            sorted((uid, str(user.get("name"))) for uid, user in composer.tree.users.items()),
+        )
+
+    def plan(self, staged: Callable[[str], bool]) -> list[Planned]:
+        """(page, render key, whether the staged copy can stay) for every page. Pages
+        that warned are always rendered again, so `--strict` judges every build alike."""
+        planned: list[Planned] = []
+        for page in self.composer.tree.pages():
+            if page.kind == "database" and page.source.blog and page.parent is None:
+                continue  # Material's blog plugin owns the blog's index page
+            key = self._render_key(page)
+            stored = self.cache.renders.get(page.id) if key else None
+            reuse = bool(key and stored and self._reusable(stored, key) and staged(page.path))
+            if reuse and stored is not None:
+                self.composer.assets.used.update(stored[2])
+            planned.append((page, key, reuse))
+        return planned
+
+    def render(self, page: Page, key: str | None) -> str:
+        """The page's Markdown, remembering what it depended on when it has a key."""
+        markdown, ctx = self.composer.compose(page)
+        if key:
+            record: RenderRecord = (key, ctx.warnings, ctx.asset_names)
+            self.cache.renders.put(page.id, record)
+        return markdown
+
+    def _reusable(self, stored: tuple[Any, ...], key: str) -> bool:
+        """Same inputs, no warnings last time (a failed download may work now), and
+        every file it used still stored."""
+        return (
+            len(stored) == 3
+            and stored[0] == key
+            and not stored[1]
+            and all(self.composer.assets.path_of(name).is_file() for name in stored[2])
+        )
+
+    def _render_key(self, page: Page) -> str | None:
+        """What a page's Markdown depends on; None for database index pages, which
+        depend on all their entries and are cheap to render anyway."""
+        if page.kind == "database":
+            return None
+        outline = self.cache.get_outline(page.id)
+        if outline is None:
+            return None
+        parts = (self._site_digest, page.id, page.path, outline.fetched_at, page.last_edited_time)
+        return hashlib.sha1("|".join(parts).encode()).hexdigest()
