@@ -54,6 +54,9 @@ def csv_for(page: Page) -> str:
     for entry in page.children:
         props = entry.obj.get("properties") or {}
         writer.writerow(
-            [plain_property(props[c]) if isinstance(props.get(c), dict) else "" for c in page.columns]
+            [
+                plain_property(props[c]) if isinstance(props.get(c), dict) else ""
+                for c in page.columns
+            ]
         )
     return buffer.getvalue()
