@@ -7,6 +7,7 @@ exactly what a build would publish. The `Session` holds what outlives one build.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -63,23 +64,35 @@ def _rate_limit_notice(seconds: float) -> None:
 class Session:
     """What outlives one build: the cache, the request budget Notion counts (one pacer
     for every build and the serve poller) and the thread pools. One per `mkdocs build`;
-    one for all of `mkdocs serve`, kept while the settings stay the same."""
+    one for all of `mkdocs serve`, kept while the settings stay the same.
+
+    The cache is opened by the first build, where its errors (a disk that fails, a
+    cache_dir that cannot be made) are one line like every other build failure."""
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self.settings = settings
         self.progress = progress
         """Called with (done, total) pages; a throttled log line (or a bar) when None."""
-        self.cache = Cache(settings.cache_dir)
+        self._cache: Cache | None = None
+        self._opening = threading.Lock()
         self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
         self.fetch_pool = ThreadPoolExecutor(settings.concurrency, "notion-sync")
         self.download_pool = ThreadPoolExecutor(max(2, settings.concurrency), "notion-asset")
         self.report = SyncReport()
         """The latest build's figures, complete even when that build failed."""
 
+    @property
+    def cache(self) -> Cache:
+        with self._opening:
+            if self._cache is None:
+                self._cache = Cache(self.settings.cache_dir)
+            return self._cache
+
     def close(self) -> None:
         self.fetch_pool.shutdown(wait=True, cancel_futures=True)
         self.download_pool.shutdown(wait=True, cancel_futures=True)
-        self.cache.close()
+        if self._cache is not None:
+            self._cache.close()
 
     def open_api(self) -> NotionAPI:
         """A client drawing on the session's request budget."""
@@ -90,13 +103,15 @@ class Session:
 
     def poll(self, synced_ids: frozenset[str]) -> bool:
         """True when something the last build published was edited since: one search."""
-        last_sync = self.cache.last_sync()
-        if self.settings.offline or last_sync is None:
+        if self.settings.offline or self._cache is None:
+            return False  # nothing was built yet
+        last_sync = self._cache.last_sync()
+        if last_sync is None:
             return False
-        api = self.open_api()
+        cache, api = self._cache, self.open_api()
         try:
             return any(
-                poll_says_changed(obj, synced_ids, self.cache.get_outline(str(obj.get("id"))))
+                poll_says_changed(obj, synced_ids, cache.get_outline(str(obj.get("id"))))
                 for obj in api.recently_edited(minute_window_start(last_sync))
             )
         finally:
@@ -127,7 +142,14 @@ def build(session: Session, embeds: Iterable[EmbedRequest] = ()) -> Outcome:
         requests = list(embeds)
         tree = walk.run(settings.sources, [r.page_id for r in requests])
         assign_paths(tree.roots)
-        composer = PageComposer(tree, session.cache, assets, warnings, settings)
+        composer = PageComposer(
+            tree,
+            session.cache,
+            assets,
+            warnings,
+            settings,
+            body_of=lambda page: walk.body(page.id, page.obj),
+        )
         staging = Staging(settings.cache_dir / "site")
         files = _stage_pages(RenderCache(composer, session.cache), staging)
         documents = [

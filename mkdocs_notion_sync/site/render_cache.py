@@ -69,9 +69,15 @@ class RenderCache:
 
     def render(self, page: Page, key: str | None) -> str:
         """The page's Markdown, remembering what it depended on when it has a key."""
+        failures = self.composer.assets.failures
+        seen = len(failures)
         markdown, ctx = self.composer.compose(page)
         if key:
-            record: RenderRecord = (key, ctx.warnings, ctx.asset_names)
+            # A download that failed warns through the asset store, not the page: it
+            # counts as the page's warning too, or a warm build would reuse the page and
+            # never try (nor warn about) the file again.
+            warned = [*ctx.warnings, *failures[seen:]]
+            record: RenderRecord = (key, warned, ctx.asset_names)
             self.cache.renders.put(page.id, record)
         return markdown
 
