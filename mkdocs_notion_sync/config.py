@@ -157,6 +157,7 @@ OPTION_HELP = {
     "columns": "properties shown as columns of the database's index table",
     "slug_property": "a property whose text pins each entry's URL slug",
     "blog": "publish the database as mkdocs-material blog posts",
+    "lock_timeout": "seconds a build waits for another build on the same cache_dir",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -187,6 +188,7 @@ class NotionSyncConfig(base.Config):
         option_type=c.Optional(Count(default=None, minimum=0, maximum=64)),
     )
     demo = c.Type(bool, default=False)
+    lock_timeout = Number(default=600, minimum=0, maximum=86_400)
 
 
 def apply_env_overrides(
@@ -270,4 +272,5 @@ def settings_from(
         poll_interval=config.poll_interval,
         metrics_file=config.metrics_file,
         demo=config.demo,
+        lock_timeout=config.lock_timeout,
     )

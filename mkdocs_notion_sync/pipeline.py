@@ -30,6 +30,7 @@ from .site.render_cache import RenderCache
 from .site.staging import StagedPage, Staging
 from .sync.cache import Cache
 from .sync.freshness import minute_window_start, poll_says_changed
+from .sync.lock import BuildLock
 from .sync.model import SyncedTree
 from .sync.walk import SourceWalk
 
@@ -66,13 +67,14 @@ class Session:
     for every build and the serve poller) and the thread pools. One per `mkdocs build`;
     one for all of `mkdocs serve`, kept while the settings stay the same.
 
-    The cache is opened by the first build, where its errors (a disk that fails, a
-    cache_dir that cannot be made) are one line like every other build failure."""
+    Each build holds the cache_dir's lock (sync/lock.py); the cache is opened by the
+    first build, under that lock, because opening may clear or rebuild it."""
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self.settings = settings
         self.progress = progress
         """Called with (done, total) pages; a throttled log line (or a bar) when None."""
+        self.lock = BuildLock(settings.cache_dir, settings.lock_timeout)
         self._cache: Cache | None = None
         self._opening = threading.Lock()
         self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
@@ -93,13 +95,29 @@ class Session:
         self.download_pool.shutdown(wait=True, cancel_futures=True)
         if self._cache is not None:
             self._cache.close()
+        self.lock.release()
 
     def open_api(self) -> NotionAPI:
         """A client drawing on the session's request budget."""
         return NotionAPI(self.settings, self.pacer)
 
-    def build(self, embeds: Iterable[EmbedRequest] = ()) -> Outcome:
-        return build(self, embeds)
+    def build(self, embeds: Iterable[EmbedRequest] = (), *, hold: bool = False) -> Outcome:
+        """One build under the cache_dir's lock. With `hold`, a build that succeeded
+        keeps the lock until `release()`: MkDocs (or `pull`) still reads the staged
+        pages after this returns, and another build must not rewrite or prune them."""
+        self.lock.acquire()
+        try:
+            outcome = build(self, embeds)
+        except BaseException:
+            self.lock.release()
+            raise
+        if not hold:
+            self.lock.release()
+        return outcome
+
+    def release(self) -> None:
+        """The end of a held build: another build may use the cache_dir."""
+        self.lock.release()
 
     def poll(self, synced_ids: frozenset[str]) -> bool:
         """True when something the last build published was edited since: one search."""

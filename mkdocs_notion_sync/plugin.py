@@ -83,7 +83,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             )
             return None
         try:
-            outcome = self.session.build(embeds)
+            # Held until post_build or build_error: MkDocs reads the staged pages later.
+            outcome = self.session.build(embeds, hold=True)
         except NotionSyncError as error:
             raise PluginError(f"notion-sync: {error}") from None
         self.outcome = outcome
@@ -185,6 +186,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         return session.poll(self.watched) if session is not None else False
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.session is not None:
+            self.session.release()  # every staged page has been read
         if not self.config.enabled or self.session is None or self.outcome is None:
             return
         report = self.outcome.report
@@ -194,6 +197,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         log.info(report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.session is not None:
+            self.session.release()
         if self.session is not None and self.session.report.api_requests:
             log.info(self.session.report.summary())
 

@@ -45,6 +45,8 @@ class Settings:
     metrics_file: str | None = None
     """Relative to site_dir."""
     demo: bool = False
+    lock_timeout: float = 600.0
+    """Seconds a build waits for another build using the same cache_dir."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -245,3 +245,24 @@ def test_only_a_store_sqlite_calls_damaged_is_rebuilt(
     assert site.error is None, site.messages()
     assert any("rebuilding" in w for w in site.warnings()), site.warnings()
     assert "Paragraph 399" in site.html("handbook/big/index.html").get_text()
+
+
+# -- folders that cannot be made or written -------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "name-too-long", "staging-is-a-file"])
+def test_a_cache_folder_that_cannot_be_made_is_one_line(
+    tmp_path: Path, emulator: Emulator, where: str
+) -> None:
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    cache_dir = {
+        "under-a-file": "blocker/cache",
+        "name-too-long": "x" * 300,
+        "staging-is-a-file": "ok-cache",
+    }[where]
+    if where == "staging-is-a-file":
+        (tmp_path / "ok-cache").mkdir()
+        (tmp_path / "ok-cache/site").write_text("a file where the staged pages go")
+    site = run_build(_config(tmp_path, emulator, cache_dir=cache_dir))
+    errors = _one_line_errors(site)
+    assert any(cache_dir in m for m in errors), errors
