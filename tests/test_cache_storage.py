@@ -8,6 +8,7 @@ import builtins
 import errno
 import logging
 import os
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -136,6 +137,57 @@ def test_an_unreadable_cached_body_offline_fails_naming_the_page(
     errors = _one_line_errors(site)
     assert any('"Big"' in m and BIG in m and "cannot be read" in m for m in errors), errors
     assert not (site.site / "handbook/big/index.html").exists()  # never an empty page
+
+
+@pytest.mark.parametrize("notion", ["down", "page-unshared"])
+def test_an_unreadable_body_that_cannot_be_fetched_again_fails_naming_the_page(
+    tmp_path: Path, emulator: Emulator, notion: str
+) -> None:
+    config = _config(tmp_path, emulator, max_retries=0, on_error="warn")
+    assert run_build(config).error is None
+    _value_file(tmp_path, BIG).unlink()
+    _rerender_everything(tmp_path)
+    if notion == "down":
+        emulator.faults.error_rate = 1.0
+        emulator.faults.error_statuses = (503,)
+    else:
+        emulator.workspace.pages[BIG].shared = False
+    site = run_build(config)
+    errors = _one_line_errors(site)
+    expected = "Notion is unavailable" if notion == "down" else "fetching it again failed"
+    assert any('"Big"' in m and "cannot be read" in m and expected in m for m in errors), errors
+
+
+def _foreign_entries(tmp_path: Path, *keys: str) -> None:
+    """Entries whose value is not what the key says: a damaged pickle of another kind."""
+    with sqlite3.connect(tmp_path / CACHE / "store/cache.db") as con:
+        for key in keys:
+            con.execute(
+                "UPDATE Cache SET value = ?, mode = 4, filename = NULL WHERE key = ?",
+                (pickle.dumps("not an outline"), key),
+            )
+
+
+def test_an_unreadable_outline_is_fetched_again_online(tmp_path: Path, emulator: Emulator) -> None:
+    config = _config(tmp_path, emulator)
+    assert run_build(config).error is None
+    _foreign_entries(tmp_path, f"outline:{BIG}", f"page:{BIG}")
+    _rerender_everything(tmp_path)
+    site = run_build(config)
+    assert site.error is None, site.messages()
+    assert "Paragraph 399" in site.html("handbook/big/index.html").get_text()
+
+
+def test_an_unreadable_outline_offline_fails_naming_the_page(
+    tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(tmp_path, emulator)
+    assert run_build(config).error is None
+    _foreign_entries(tmp_path, f"outline:{BIG}", f"page:{BIG}")
+    monkeypatch.setenv("NOTION_SYNC_OFFLINE", "true")
+    site = run_build(config)
+    errors = _one_line_errors(site)
+    assert any(BIG in m and "cannot be read" in m for m in errors), errors
 
 
 # -- storage errors never wipe the cache ------------------------------------------------

@@ -115,3 +115,18 @@ def test_a_page_that_stops_warning_stops_failing_strict(tmp_path: Path) -> None:
         emu.workspace.delete_block(emu.workspace.children_of(DEEP)[0])
         fixed = run_build(config, strict=True)
     assert fixed.error is None, _ours(fixed)
+
+
+def test_a_build_serving_cached_copies_while_notion_is_down_replays_them(
+    tmp_path: Path,
+) -> None:
+    with emulate(DEEP_TREE) as emu:
+        config = _site(tmp_path, emu.url, {"on_error": "warn", "max_retries": 0}, embed=False)
+        cold = run_build(config, strict=True)
+        emu.workspace.set_text(emu.workspace.children_of(ROOT)[0], "Edited: fetched again.")
+        emu.faults.error_rate = 1.0
+        emu.faults.error_statuses = (503,)
+        degraded = run_build(config, strict=True)
+    deep = [w for w in _ours(cold) if "nested deeper" in w]
+    assert deep and [w for w in _ours(degraded) if "nested deeper" in w] == deep
+    assert any("cached" in w for w in _ours(degraded)), _ours(degraded)

@@ -33,10 +33,6 @@ class BuildLock:
         self._held = False
         self._guard = threading.Lock()
 
-    @property
-    def held(self) -> bool:
-        return self._held
-
     def acquire(self) -> None:
         """Wait (at most `timeout` seconds) until no other build uses the cache_dir."""
         with self._guard:

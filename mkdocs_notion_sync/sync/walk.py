@@ -188,10 +188,15 @@ class SourceWalk:
         if record is not None:
             return record
         named = f'page "{" ".join(title_of(obj).split())}" ({page_id})'
-        if self._fetcher is None or self._degraded:
+        if self._fetcher is None:
             raise CacheError(
                 f"the cached copy of {named} cannot be read ({reason}); build online to "
                 "fetch it again"
+            )
+        if self._degraded:
+            raise CacheError(
+                f"the cached copy of {named} cannot be read ({reason}) and Notion is "
+                "unavailable to fetch it again"
             )
         log.info("the cached copy of %s cannot be read (%s); fetching it again", named, reason)
         try:
