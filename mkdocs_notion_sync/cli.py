@@ -153,7 +153,7 @@ def pull(project: Project, out: Path, fmt: str) -> int:
     with _progress_bar() as bar:
         session = Session(project.settings, progress=bar)
         try:
-            outcome = session.build()
+            outcome = session.build(hold=True)  # the staged files are copied below
             out.mkdir(parents=True, exist_ok=True)
             if fmt == "json":
                 for page in outcome.tree.pages():

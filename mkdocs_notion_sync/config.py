@@ -289,6 +289,7 @@ OPTION_HELP = {
     "blog": "publish the database as mkdocs-material blog posts",
     "download_allowed_hosts": "host names or IP networks (`wiki.internal`, `10.1.0.0/16`) "
     "that downloads may reach although they are not public addresses",
+    "lock_timeout": "seconds a build waits for another build on the same cache_dir",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -320,6 +321,7 @@ class NotionSyncConfig(base.Config):
     )
     demo = c.Type(bool, default=False)
     download_allowed_hosts = AllowedHosts()
+    lock_timeout = Number(default=600, minimum=0, maximum=86_400)
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -431,4 +433,5 @@ def settings_from(
         metrics_file=config.metrics_file,
         demo=config.demo,
         download_allowed_hosts=tuple(config.download_allowed_hosts),
+        lock_timeout=config.lock_timeout,
     )

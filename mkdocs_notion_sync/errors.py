@@ -107,3 +107,9 @@ class UnreachableError(NotionSyncError):
 
 class OfflineMiss(NotionSyncError):
     """An offline build needs something the cache does not hold."""
+
+
+class CacheError(NotionSyncError):
+    """The cache under cache_dir cannot be used as it is: a disk that is full, failing
+    or read-only, a folder that cannot be made, an entry that cannot be read, or another
+    build holding it too long. The cache itself is left as it was."""

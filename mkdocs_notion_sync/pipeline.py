@@ -7,6 +7,7 @@ exactly what a build would publish. The `Session` holds what outlives one build.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,7 @@ from .site.render_cache import RenderCache
 from .site.staging import StagedPage, Staging
 from .sync.cache import Cache
 from .sync.freshness import minute_window_start, poll_says_changed
+from .sync.lock import BuildLock
 from .sync.model import SyncedTree
 from .sync.walk import SourceWalk
 
@@ -63,40 +65,74 @@ def _rate_limit_notice(seconds: float) -> None:
 class Session:
     """What outlives one build: the cache, the request budget Notion counts (one pacer
     for every build and the serve poller) and the thread pools. One per `mkdocs build`;
-    one for all of `mkdocs serve`, kept while the settings stay the same."""
+    one for all of `mkdocs serve`, kept while the settings stay the same.
+
+    Each build holds the cache_dir's lock (sync/lock.py); the cache is opened by the
+    first build, under that lock, because opening may clear or rebuild it."""
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self.settings = settings
         self.progress = progress
         """Called with (done, total) pages; a throttled log line (or a bar) when None."""
-        self.cache = Cache(settings.cache_dir)
+        self.lock = BuildLock(settings.cache_dir, settings.lock_timeout)
+        self._cache: Cache | None = None
+        self._opening = threading.Lock()
         self.pacer = Pacer(settings.rate_limit, _rate_limit_notice)
         self.fetch_pool = ThreadPoolExecutor(settings.concurrency, "notion-sync")
         self.download_pool = ThreadPoolExecutor(max(2, settings.concurrency), "notion-asset")
         self.report = SyncReport()
         """The latest build's figures, complete even when that build failed."""
 
+    @property
+    def cache(self) -> Cache:
+        with self._opening:
+            if self._cache is None:
+                self._cache = Cache(self.settings.cache_dir)
+            return self._cache
+
     def close(self) -> None:
         self.fetch_pool.shutdown(wait=True, cancel_futures=True)
         self.download_pool.shutdown(wait=True, cancel_futures=True)
-        self.cache.close()
+        if self._cache is not None:
+            self._cache.close()
+        self.lock.release()
 
     def open_api(self) -> NotionAPI:
         """A client drawing on the session's request budget."""
         return NotionAPI(self.settings, self.pacer)
 
-    def build(self, embeds: Iterable[EmbedRequest] = (), *, offline: bool = False) -> Outcome:
-        return build(self, embeds, offline=offline)
+    def build(
+        self, embeds: Iterable[EmbedRequest] = (), *, offline: bool = False, hold: bool = False
+    ) -> Outcome:
+        """One build under the cache_dir's lock. With `hold`, a build that succeeded
+        keeps the lock until `release()`: MkDocs (or `pull`) still reads the staged
+        pages after this returns, and another build must not rewrite or prune them.
+        `offline`: from the cache only, whatever the settings say."""
+        self.lock.acquire()
+        try:
+            outcome = build(self, embeds, offline=offline)
+        except BaseException:
+            self.lock.release()
+            raise
+        if not hold:
+            self.lock.release()
+        return outcome
+
+    def release(self) -> None:
+        """The end of a held build: another build may use the cache_dir."""
+        self.lock.release()
 
     def poll(self, synced_ids: frozenset[str]) -> bool:
         """True when something the last build published was edited since: one search."""
-        last_sync = self.cache.last_sync()
-        if self.settings.offline or last_sync is None:
+        if self.settings.offline or self._cache is None:
+            return False  # nothing was built yet
+        last_sync = self._cache.last_sync()
+        if last_sync is None:
             return False
-        api = self.open_api()
+        cache, api = self._cache, self.open_api()
         try:
             return any(
-                poll_says_changed(obj, synced_ids, self.cache.get_outline(str(obj.get("id"))))
+                poll_says_changed(obj, synced_ids, cache.get_outline(str(obj.get("id"))))
                 for obj in api.recently_edited(minute_window_start(last_sync))
             )
         finally:
@@ -130,7 +166,14 @@ def build(
         requests = list(embeds)
         tree = walk.run(settings.sources, [r.page_id for r in requests])
         assign_paths(tree.roots, warnings)
-        composer = PageComposer(tree, session.cache, assets, warnings, settings)
+        composer = PageComposer(
+            tree,
+            session.cache,
+            assets,
+            warnings,
+            settings,
+            body_of=lambda page: walk.body(page.id, page.obj),
+        )
         staging = Staging(settings.cache_dir / "site")
         files = _stage_pages(RenderCache(composer, session.cache), staging)
         documents = [

@@ -116,8 +116,9 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         since MkDocs has already emptied the preview's site and would otherwise leave
         it empty until Notion answers again. The next rebuild tries Notion again."""
         assert self.session is not None
+        # Held until post_build or build_error: MkDocs reads the staged pages later.
         try:
-            return self.session.build(embeds)
+            return self.session.build(embeds, hold=True)
         except UnreachableError as error:
             if not (self.serving and self.built):
                 raise
@@ -125,7 +126,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 f"{error}; this rebuild is made from the cache, so Notion pages show their "
                 "last synced version"
             )
-            return self.session.build(embeds, offline=True)
+            return self.session.build(embeds, offline=True, hold=True)
 
     def _add(self, files: Files, file: File) -> None:
         """A generated file, never in place of a hand-written one (by name or by URL)."""
@@ -218,6 +219,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         return session.poll(self.watched) if session is not None else False
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.session is not None:
+            self.session.release()  # every staged page has been read
         if not self.config.enabled or self.session is None or self.outcome is None:
             return
         report = self.outcome.report
@@ -230,6 +233,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         log.info(report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.session is not None:
+            self.session.release()
         if self.session is not None and self.session.report.api_requests:
             log.info(self.session.report.summary())
 

@@ -47,6 +47,8 @@ class Settings:
     demo: bool = False
     download_allowed_hosts: tuple[str, ...] = ()
     """Hosts and networks downloads may reach that are not public (site/netguard.py)."""
+    lock_timeout: float = 600.0
+    """Seconds a build waits for another build using the same cache_dir."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -7,6 +7,7 @@ body is in memory at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -18,7 +19,7 @@ from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
 from ..render.urls import safe_url
 from ..settings import Settings
-from ..sync.cache import Cache
+from ..sync.cache import Cache, CachedPage
 from ..sync.model import Page, Source, SyncedTree
 from .assets import SITE_FOLDER, AssetStore, Lookup
 from .blog import BlogAuthors, blog_meta
@@ -133,9 +134,12 @@ class PageComposer:
         assets: AssetStore,
         warnings: Warnings,
         settings: Settings,
+        body_of: Callable[[Page], CachedPage | None] | None = None,
     ) -> None:
         self.tree = tree
         self.cache = cache
+        self.body_of = body_of or (lambda page: cache.get_page(page.id))
+        """A page's blocks: the sync's reader fetches again a copy that cannot be read."""
         self.assets = assets
         self.warnings = warnings
         self.edit_link = settings.edit_link
@@ -175,7 +179,7 @@ class PageComposer:
                 parts.append(f"![]({url}){{ .notion-cover }}\n\n")
         if page.kind == "entry":
             parts.append(self._properties_table(page, ctx))
-        cached = self.cache.get_page(page.id)
+        cached = self.body_of(page)
         if cached is not None:
             _title_links(cached.blocks, self.links.titles)
             parts.append(render_blocks(cached.blocks, ctx))

@@ -2,16 +2,22 @@
 
 Pages are written to disk rather than held in memory (Material's blog plugin also opens
 posts by path), and a page whose Markdown did not change keeps its file and mtime, so
-`mkdocs serve --dirty` rebuilds only what changed.
+`mkdocs serve --dirty` rebuilds only what changed. Each write goes to a temporary file of
+its own (never a shared name) and is renamed into place, so a reader sees the old page or
+the new one; one build at a time stages (the cache_dir's lock, sync/lock.py), so pruning
+never removes another build's pages.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import CacheError, ConfigError
 
 
 @dataclass(frozen=True)
@@ -53,18 +59,37 @@ class Staging:
         target = self._target(relative)
         self.written.add(target)
         data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.part")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        with self._disk(relative):
+            if target.is_file() and target.read_bytes() == data:
+                return target
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
         return target
 
     def prune(self) -> None:
-        """Pages deleted in Notion disappear from the staging folder too."""
+        """Pages deleted in Notion disappear from the staging folder too (and anything
+        a killed build left half-written)."""
         if not self.root.is_dir():
             return
-        for path in self.root.rglob("*"):
-            if path.is_file() and path not in self.written:
-                path.unlink(missing_ok=True)
+        with self._disk("the staged pages"):
+            for path in self.root.rglob("*"):
+                if path.is_file() and path not in self.written:
+                    path.unlink(missing_ok=True)
+
+    @contextmanager
+    def _disk(self, what: str) -> Iterator[None]:
+        """A disk that is full or read-only is one line naming the folder."""
+        try:
+            yield
+        except OSError as error:
+            raise CacheError(
+                f"cannot write {what} under {self.root} ({error.strerror or error}); free "
+                "some disk space or make cache_dir writable"
+            ) from None

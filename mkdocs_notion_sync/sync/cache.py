@@ -2,7 +2,12 @@
 
 diskcache gives atomic, process-safe writes (SQLite transactions), so a build killed
 half-way leaves every entry either old or new, never torn. A cache written by another
-format version, or one SQLite cannot read, is cleared and rebuilt rather than trusted.
+format version, or one SQLite calls damaged, is cleared and rebuilt rather than trusted;
+a failing disk is reported and the cache left alone (store.py).
+
+Reads tell "no entry" from "an entry that cannot be read" (a damaged or deleted value
+file): the first is a miss, the second `UnreadableEntry`, so a page body that is gone is
+fetched again or named in an error, never published as an empty page.
 
 Each kind of entry is a typed `Namespace` (pages, outlines, databases, renders, ...):
 its key prefix and the type of what it holds are written down once, here.
@@ -11,15 +16,24 @@ its key prefix and the type of what it holds are written down once, here.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import diskcache
 
-from ..log import log
+from ..errors import CacheError
+from .store import (
+    STORAGE_ERRORS,
+    describe,
+    is_damage,
+    mark_damaged,
+    open_store,
+    storage,
+    storage_error,
+)
 
 SQLITE_SETTINGS: dict[str, Any] = {
     "sqlite_cache_size": 1024,
@@ -33,10 +47,22 @@ connection keeps memory flat without slowing anything down. Nothing is evicted: 
 cache holds one copy of the workspace, and diskcache's default 1 GB cap would drop
 pages silently (to be fetched again) on a big one, and costs queries on every write."""
 
-FORMAT = 2
-"""Bump when the shape of stored entries changes; older caches are then rebuilt."""
+FORMAT = 3
+"""Bump when the shape of stored entries changes; older caches are then rebuilt.
+3: pages and outlines keep the warnings their fetch printed."""
 
 T = TypeVar("T")
+_ABSENT = object()
+
+
+class UnreadableEntry(CacheError):
+    """An entry is there but its value cannot be read: a value file deleted or damaged,
+    a torn pickle, a value of another kind."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"the cached entry {key} cannot be read ({reason})")
+        self.key = key
+        self.reason = reason
 
 
 @dataclass
@@ -49,6 +75,9 @@ class CachedPage:
     fetched_at: str
     comments: list[dict[str, Any]] | None = None
     """Fetched only when the `comments` option is on; None means not fetched."""
+    warnings: list[str] = field(default_factory=list)
+    """What fetching it warned about (a tree cut off at the nesting limit): printed
+    again by every build the cached copy serves, so `--strict` judges them alike."""
 
     @property
     def last_edited_time(self) -> str:
@@ -67,6 +96,8 @@ class PageOutline:
     files: list[tuple[str, dict[str, Any]]]
     """(owner block id, file object) of every file-bearing block."""
     has_comments: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """The page's fetch warnings (see CachedPage.warnings)."""
 
     @property
     def last_edited_time(self) -> str:
@@ -78,8 +109,7 @@ DatabaseRecord = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]
 
 
 class Namespace(Generic[T]):
-    """One kind of entry: its own key prefix, and only values of its type come back
-    (a torn or foreign entry reads as a miss, so it is fetched again and rewritten)."""
+    """One kind of entry: its own key prefix, and only values of its type come back."""
 
     def __init__(self, cache: Cache, prefix: str, kind: type[Any]) -> None:
         self._cache = cache
@@ -90,20 +120,34 @@ class Namespace(Generic[T]):
         return f"{self.prefix}:{key}"
 
     def get(self, key: str) -> T | None:
-        value = self._cache.read(self._key(key))
-        return value if isinstance(value, self._kind) else None
+        """The entry, or None when there is none or it cannot be read: for entries whose
+        loss costs only a request (it is fetched again and rewritten)."""
+        try:
+            return self.load(key)
+        except UnreadableEntry:
+            return None
+
+    def load(self, key: str) -> T | None:
+        """The entry, or None when there is none; `UnreadableEntry` when it is there but
+        cannot be read, for callers that must not mistake that for a miss."""
+        full_key = self._key(key)
+        value = self._cache.read(full_key)
+        if value is None or isinstance(value, self._kind):
+            return value
+        raise UnreadableEntry(full_key, f"it holds a {type(value).__name__}")
 
     def put(self, key: str, value: T) -> None:
-        self._cache._store.set(self._key(key), value)
+        with self._cache.writing():
+            self._cache._store.set(self._key(key), value)
 
     def put_many(self, values: Mapping[str, T]) -> None:
         """Many entries in one transaction: one commit instead of one each."""
-        with self._cache._store.transact():
+        with self._cache.writing(), self._cache._store.transact():
             for key, value in values.items():
                 self._cache._store.set(self._key(key), value)
 
     def delete_many(self, keys: Iterable[str]) -> None:
-        with self._cache._store.transact():
+        with self._cache.writing(), self._cache._store.transact():
             for key in keys:
                 self._cache._store.delete(self._key(key))
 
@@ -128,41 +172,51 @@ class Cache:
         self._meta: Namespace[Any] = Namespace(self, "meta", object)
 
     def _open(self) -> diskcache.Cache:
-        store_dir = self.directory / "store"
-        try:
-            store = diskcache.Cache(str(store_dir), **SQLITE_SETTINGS)
-            if store.get("format") != FORMAT:
-                if len(store):
-                    log.info("cache format changed, rebuilding the cache")
-                store.clear()
-                store.set("format", FORMAT)
-            return store
-        except (sqlite3.DatabaseError, OSError, ValueError, EOFError) as error:
-            log.warning("the cache at %s was unreadable (%s); rebuilding it", store_dir, error)
-            shutil.rmtree(store_dir, ignore_errors=True)
-            store = diskcache.Cache(str(store_dir), **SQLITE_SETTINGS)
-            store.set("format", FORMAT)
-            return store
+        return open_store(self.store_dir, SQLITE_SETTINGS, FORMAT)
+
+    @property
+    def store_dir(self) -> Path:
+        return self.directory / "store"
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Around every write: a full, failing or read-only disk is one line."""
+        return storage(self.store_dir, "write to")
 
     def close(self) -> None:
         self._store.close()
 
     def read(self, key: str) -> Any:
+        """The stored value, or None when there is no entry. `UnreadableEntry` when the
+        entry is there but its value is not: diskcache answers a deleted value file as a
+        miss, so a miss is asked again whether the key exists."""
         try:
-            return self._store.get(key)
-        except (sqlite3.DatabaseError, EOFError, ValueError, TypeError, AttributeError):
-            # A torn or foreign entry is a miss: the page is fetched again and rewritten.
-            return None
+            value = self._store.get(key, default=_ABSENT)
+            if value is _ABSENT:
+                if key in self._store:
+                    raise UnreadableEntry(key, "its value file is missing or unreadable")
+                return None
+            return value
+        except UnreadableEntry:
+            raise
+        except STORAGE_ERRORS as error:
+            if not is_damage(error):
+                raise storage_error(self.store_dir, "read", error) from None
+            mark_damaged(self.store_dir)
+            raise UnreadableEntry(key, describe(error)) from None
+        except Exception as error:
+            # Unpickling damaged bytes raises nearly any exception type.
+            raise UnreadableEntry(key, f"{type(error).__name__}: {error}") from None
 
     # -- pages ---------------------------------------------------------------------
 
     def get_page(self, page_id: str) -> CachedPage | None:
-        return self.pages.get(page_id)
+        """The page's body; None if never stored, `UnreadableEntry` if it is damaged."""
+        return self.pages.load(page_id)
 
     def put_page(self, page: CachedPage, outline: PageOutline) -> None:
         """The page and its outline, in one transaction: never one without the other."""
         page_id = page.obj["id"]
-        with self._store.transact():
+        with self.writing(), self._store.transact():
             self._store.set(self.pages._key(page_id), page)
             self._store.set(self.outlines._key(page_id), outline)
 
@@ -182,7 +236,7 @@ class Cache:
         return set(value) if isinstance(value, list) else None
 
     def record_sync(self, started: str, validated: Iterable[str]) -> None:
-        with self._store.transact():
+        with self.writing(), self._store.transact():
             self._store.set(self._meta._key("last_sync"), started)
             self._store.set(self._meta._key("validated"), sorted(validated))
 
@@ -196,19 +250,21 @@ class Cache:
     # -- the whole store -----------------------------------------------------------
 
     def clear(self) -> None:
-        self._store.clear()
-        self._store.set("format", FORMAT)
+        with self.writing():
+            self._store.clear()
+            self._store.set("format", FORMAT)
         shutil.rmtree(self.assets_dir, ignore_errors=True)
 
     def stats(self) -> dict[str, int]:
         """Entry counts by kind, and sizes, for `mkdocs-notion-sync cache info`."""
         counts: dict[str, int] = {}
-        for key in self._store.iterkeys():
-            kind = str(key).split(":", 1)[0]
-            counts[kind] = counts.get(kind, 0) + 1
-        counts.pop("format", None)
-        assets = list(self.assets_dir.glob("*")) if self.assets_dir.exists() else []
-        counts["asset_files"] = len(assets)
-        counts["asset_bytes"] = sum(p.stat().st_size for p in assets if p.is_file())
-        counts["store_bytes"] = int(self._store.volume())
+        with storage(self.store_dir, "read"):
+            for key in self._store.iterkeys():
+                kind = str(key).split(":", 1)[0]
+                counts[kind] = counts.get(kind, 0) + 1
+            counts.pop("format", None)
+            assets = list(self.assets_dir.glob("*")) if self.assets_dir.exists() else []
+            counts["asset_files"] = len(assets)
+            counts["asset_bytes"] = sum(p.stat().st_size for p in assets if p.is_file())
+            counts["store_bytes"] = int(self._store.volume())
         return counts

@@ -1,7 +1,9 @@
 """One page's or one database's content, from Notion into the cache.
 
 A page goes straight to the cache on disk and only its small outline comes back, so
-block trees never sit in the sync's memory.
+block trees never sit in the sync's memory. What a fetch warns about the page's content
+is stored with it (`CachedPage.warnings`), and the walk prints it for every build the
+copy serves, fetched or cached.
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..log import Warnings
 from ..notion.api import NotionAPI
-from ..notion.objects import files_in, iter_blocks
+from ..notion.objects import files_in, iter_blocks, title_of
 from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
 from .freshness import reusable
 from .model import Source
@@ -25,10 +26,9 @@ LONG_PROPERTIES = frozenset({"title", "rich_text", "relation", "people"})
 class PageFetcher:
     """Brings one page's cache entry up to date."""
 
-    def __init__(self, api: NotionAPI, cache: Cache, warnings: Warnings, *, comments: bool) -> None:
+    def __init__(self, api: NotionAPI, cache: Cache, *, comments: bool) -> None:
         self.api = api
         self.cache = cache
-        self.warnings = warnings
         self.comments = comments
 
     def load(
@@ -46,9 +46,16 @@ class PageFetcher:
             return replace(cached, obj=obj), True
         fetched_at = self.api.server_now()
         obj = self._complete_properties(obj)
-        blocks = self._block_tree(page_id, 0, frozenset())
+        warnings: list[str] = []
+        blocks = self._block_tree(page_id, 0, frozenset(), warnings)
         comments = self.api.comments(page_id) if self.comments else None
-        record = CachedPage(obj=obj, blocks=blocks, fetched_at=fetched_at, comments=comments)
+        record = CachedPage(
+            obj=obj,
+            blocks=blocks,
+            fetched_at=fetched_at,
+            comments=comments,
+            warnings=[f"{_named(obj)}: {warning}" for warning in warnings],
+        )
         outline = outline_of(record)
         self.cache.put_page(record, outline)
         return outline, False
@@ -77,9 +84,10 @@ class PageFetcher:
         return obj
 
     def _block_tree(
-        self, block_id: str, depth: int, synced_path: frozenset[str]
+        self, block_id: str, depth: int, synced_path: frozenset[str], warnings: list[str]
     ) -> list[dict[str, Any]]:
-        """All blocks under `block_id`, children nested under `children`."""
+        """All blocks under `block_id`, children nested under `children`; what the
+        content warrants a warning about goes to `warnings`."""
         blocks = self.api.children(block_id)
         for block in blocks:
             kind = block.get("type")
@@ -90,7 +98,7 @@ class PageFetcher:
             ):
                 continue
             if depth >= MAX_DEPTH:
-                self.warnings.warn(
+                warnings.append(
                     f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
                 )
                 continue
@@ -103,7 +111,7 @@ class PageFetcher:
             if origin and origin in synced_path:
                 continue  # a synced block that contains itself
             path = synced_path | {origin} if origin else synced_path
-            block["children"] = self._block_tree(str(block["id"]), depth + 1, path)
+            block["children"] = self._block_tree(str(block["id"]), depth + 1, path, warnings)
         return blocks
 
 
@@ -114,7 +122,14 @@ def outline_of(record: CachedPage) -> PageOutline:
         children=_child_pages(record.blocks),
         files=files_in(record.blocks),
         has_comments=record.comments is not None,
+        warnings=list(record.warnings),
     )
+
+
+def _named(obj: dict[str, Any]) -> str:
+    """`page "Title" (id)`, on one line whatever the title holds."""
+    title = " ".join(title_of(obj).split())
+    return f'page "{title}" ({obj.get("id")})'
 
 
 def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ what was verified, what was counted) that splitting would scatter.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Iterable
@@ -21,12 +22,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
-from ..log import Warnings
+from ..errors import CacheError, CapabilityError, NotionSyncError, NotSharedError, OfflineMiss
+from ..log import Warnings, log
 from ..notion.api import NotionAPI
 from ..notion.objects import payload, property_files, title_of
 from ..settings import Settings
-from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
+from .cache import Cache, CachedPage, DatabaseRecord, PageOutline, UnreadableEntry
 from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
 from .freshness import ISO, ChangeWindow, minute_window_start, reusable_unseen
 from .model import Page, PageKind, Source, SyncedTree
@@ -89,9 +90,7 @@ class SourceWalk:
         """Pages served from the cache because Notion failed: checked again next time."""
         self._verified_embeds: set[str] = set()
         self._fetcher = (
-            PageFetcher(api, cache, warnings, comments=settings.comments)
-            if api is not None
-            else None
+            PageFetcher(api, cache, comments=settings.comments) if api is not None else None
         )
 
     # -- the walk ---------------------------------------------------------------
@@ -108,7 +107,7 @@ class SourceWalk:
                 try:
                     self._load_change_window()
                 except NotionSyncError as error:
-                    if self.settings.on_error == "fail":
+                    if not self._tolerated(error):
                         raise
                     self.warnings.warn(f"serving cached copies, Notion is unavailable: {error}")
                     self._degraded = True
@@ -120,7 +119,10 @@ class SourceWalk:
             self._drain()
         finally:
             self._cancel_pending()
-            self.cache.listed.delete_many(self._listed)
+            # Left-over listed objects are only space (a later walk never reads them), and
+            # a disk failing here must not hide the error that ended the walk.
+            with contextlib.suppress(CacheError):
+                self.cache.listed.delete_many(self._listed)
         users = self._users()
         if self.api is not None and not self._degraded:
             # Notion's clock if it sent one (its Date header), else ours at the start.
@@ -161,9 +163,9 @@ class SourceWalk:
         try:
             outline = self._load(page_id, None, counted=False)
         except NotionSyncError as error:
-            if self.settings.on_error == "fail":
+            if not self._tolerated(error):
                 raise
-            cached = self.cache.get_page(page_id)
+            cached = self.cache.pages.get(page_id)
             self.warnings.warn(
                 f"embedded page {page_id}: {error}"
                 + ("; using the cached copy" if cached else "; the embed is left empty")
@@ -172,7 +174,44 @@ class SourceWalk:
         self._submit_files(page_id, outline)
         with self._lock:
             self._verified_embeds.add(page_id)  # the next change window covers it
-        return self.cache.get_page(page_id)
+        return self.body(page_id, outline.obj)
+
+    def body(self, page_id: str, obj: dict[str, Any]) -> CachedPage:
+        """The page's blocks and comments, for rendering after the walk. A cached copy
+        that cannot be read (its value file damaged or deleted) is fetched again; offline,
+        or when that fails, the build stops naming the page: never an empty page."""
+        try:
+            record = self.cache.pages.load(page_id)
+            reason = "it is not in the cache"
+        except UnreadableEntry as error:
+            record, reason = None, error.reason
+        if record is not None:
+            return record
+        named = f'page "{" ".join(title_of(obj).split())}" ({page_id})'
+        if self._fetcher is None:
+            raise CacheError(
+                f"the cached copy of {named} cannot be read ({reason}); build online to "
+                "fetch it again"
+            )
+        if self._degraded:
+            raise CacheError(
+                f"the cached copy of {named} cannot be read ({reason}) and Notion is "
+                "unavailable to fetch it again"
+            )
+        log.info("the cached copy of %s cannot be read (%s); fetching it again", named, reason)
+        try:
+            self._fetcher.load(page_id, obj or None, None)
+            record = self.cache.pages.load(page_id)
+        except CacheError:
+            raise
+        except NotionSyncError as error:
+            raise CacheError(
+                f"the cached copy of {named} cannot be read ({reason}) and fetching it "
+                f"again failed: {error}"
+            ) from None
+        if record is None:
+            raise CacheError(f"the cached copy of {named} cannot be written back")
+        return record
 
     def _load_change_window(self) -> None:
         """Ask Notion once what changed since the last sync. Without a record of the
@@ -327,19 +366,42 @@ class SourceWalk:
         record, from_cache = self._load_record(page_id, known_obj)
         if counted:
             self._count(cached=from_cache)
+        self._replay(record)
         return record
 
+    def _replay(self, outline: PageOutline) -> None:
+        """What fetching the page warned about, printed whether it was fetched now or
+        served from the cache: a warm `--strict` build fails where the cold one did."""
+        for warning in outline.warnings:
+            self.warnings.warn(warning)
+
     def _cached_outline(self, page_id: str) -> PageOutline | None:
-        """The stored outline; caches written before outlines existed get one made."""
-        outline = self.cache.get_outline(page_id)
+        """The stored outline; caches written before outlines existed (or whose outline
+        cannot be read) get one made from the page. A page that cannot be read is a miss
+        online (it is fetched again), and offline an error naming it."""
+        damage: UnreadableEntry | None = None
+        try:
+            outline = self.cache.outlines.load(page_id)
+        except UnreadableEntry as error:
+            outline, damage = None, error
         if outline is not None:
             return outline
-        cached = self.cache.get_page(page_id)
-        if cached is None:
-            return None
-        outline = outline_of(cached)
-        self.cache.put_page(cached, outline)
-        return outline
+        try:
+            cached = self.cache.pages.load(page_id)
+        except UnreadableEntry as error:
+            cached, damage = None, error
+        if cached is not None:
+            outline = outline_of(cached)
+            self.cache.put_page(cached, outline)
+            return outline
+        if damage is not None and self._fetcher is None:
+            raise CacheError(
+                f"the cached copy of page {page_id} cannot be read ({damage.reason}); "
+                "build online to fetch it again"
+            )
+        if damage is not None:
+            log.info("the cached copy of page %s cannot be read (%s)", page_id, damage.reason)
+        return None
 
     def _load_record(
         self, page_id: str, known_obj: dict[str, Any] | None
@@ -413,9 +475,14 @@ class SourceWalk:
 
         return refresh
 
+    def _tolerated(self, error: NotionSyncError) -> bool:
+        """on_error: warn covers Notion failing, never the disk: a cache that cannot be
+        written or read stops the build (serving around it would lose pages)."""
+        return self.settings.on_error == "warn" and not isinstance(error, CacheError)
+
     def _fallback(self, page_id: str, error: NotionSyncError) -> PageOutline | None:
         """on_error: fail stops the build; warn keeps the cached copy, or leaves it out."""
-        if self.settings.on_error == "fail":
+        if not self._tolerated(error):
             raise error
         cached = self._cached_outline(page_id)
         with self._lock:
@@ -425,6 +492,7 @@ class SourceWalk:
             return None
         self.warnings.warn(f"serving the cached copy of page {page_id}: {error}")
         self._count(cached=True)
+        self._replay(cached)
         return cached
 
     # -- databases --------------------------------------------------------------
@@ -437,7 +505,7 @@ class SourceWalk:
         try:
             database, schemas, entries = self._database(database_id, source)
         except NotionSyncError as error:
-            if self.settings.on_error == "fail":
+            if not self._tolerated(error):
                 raise
             stored = self.cache.databases.get(database_key(database_id, source))
             if stored is None:
