@@ -16,8 +16,8 @@ from .support.sitebuild import run_build, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mkdocs_notion_sync"
-MKDOCS_GLUE = {"plugin.py", "cli.py", "config.py", "project.py", "emulator.py"}
-"""plugin.py and the command line's config reader (cli, project, config) import MkDocs;
+MKDOCS_GLUE = {"plugin.py", "cli.py", "config.py", "options.py", "project.py", "emulator.py"}
+"""plugin.py and the command line's config reader (cli, project, config, options) import MkDocs;
 emulator.py is the `python -m mkdocs_notion_sync.emulator` entry point."""
 
 
