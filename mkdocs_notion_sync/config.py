@@ -141,7 +141,7 @@ OPTION_HELP = {
     "on_error": "`fail` stops the build; `warn` serves the cached copy (or leaves the page out)",
     "poll_interval": "seconds between change checks during `mkdocs serve`; 0 turns polling off",
     "metrics_file": "path relative to site_dir; `.json` writes JSON, `.prom` Prometheus text",
-    "timeout": "seconds to wait for one HTTP request",
+    "timeout": "seconds one HTTP request may take in all: connecting, sending, the whole answer",
     "edit_link": "show an 'edit in Notion' button on every Notion page",
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
     "download_external": "also download external (non-Notion) images and files",
@@ -157,6 +157,10 @@ OPTION_HELP = {
     "columns": "properties shown as columns of the database's index table",
     "slug_property": "a property whose text pins each entry's URL slug",
     "blog": "publish the database as mkdocs-material blog posts",
+    "max_retry_after": "longest Retry-After (seconds) that Notion may ask for; a longer one fails "
+    "the build with one line instead of sleeping",
+    "max_rate_limit_wait": "seconds a build may spend waiting out Notion's rate limits in all; "
+    "past it the build fails with one line",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -187,6 +191,8 @@ class NotionSyncConfig(base.Config):
         option_type=c.Optional(Count(default=None, minimum=0, maximum=64)),
     )
     demo = c.Type(bool, default=False)
+    max_retry_after = Number(default=60, minimum=0, maximum=86_400)
+    max_rate_limit_wait = Number(default=600, minimum=0, maximum=86_400)
 
 
 def apply_env_overrides(
@@ -270,4 +276,6 @@ def settings_from(
         poll_interval=config.poll_interval,
         metrics_file=config.metrics_file,
         demo=config.demo,
+        max_retry_after=config.max_retry_after,
+        max_rate_limit_wait=config.max_rate_limit_wait,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..log import Warnings
 from ..notion.api import NotionAPI
-from ..notion.objects import files_in, iter_blocks
+from ..notion.objects import files_in, iter_blocks, payload
 from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
 from .freshness import reusable
 from .model import Source
@@ -94,11 +94,7 @@ class PageFetcher:
                     f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
                 )
                 continue
-            synced = (
-                (block.get("synced_block") or {}).get("synced_from")
-                if kind == "synced_block"
-                else None
-            )
+            synced = payload(block).get("synced_from") if kind == "synced_block" else None
             origin = str(synced.get("block_id")) if isinstance(synced, dict) else None
             if origin and origin in synced_path:
                 continue  # a synced block that contains itself
