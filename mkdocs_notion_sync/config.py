@@ -129,7 +129,7 @@ OPTION_HELP = {
     "on_error": "`fail` stops the build; `warn` serves the cached copy (or leaves the page out)",
     "poll_interval": "seconds between change checks during `mkdocs serve`; 0 turns polling off",
     "metrics_file": "path inside site_dir; `.json` writes JSON, `.prom` Prometheus text",
-    "timeout": "seconds to wait for one HTTP request",
+    "timeout": "seconds one HTTP request may take in all: connecting, sending, the whole answer",
     "edit_link": "show an 'edit in Notion' button on every Notion page",
     "comments": "append the page's Notion comments (needs the 'Read comments' capability)",
     "download_external": "also download external (non-Notion) images and files",
@@ -148,6 +148,10 @@ OPTION_HELP = {
     "download_allowed_hosts": "host names or IP networks (`wiki.internal`, `10.1.0.0/16`) "
     "that downloads may reach although they are not public addresses",
     "lock_timeout": "seconds a build waits for another build on the same cache_dir",
+    "max_retry_after": "longest Retry-After (seconds) that Notion may ask for; a longer one fails "
+    "the build with one line instead of sleeping",
+    "max_rate_limit_wait": "seconds a build may spend waiting out Notion's rate limits in all; "
+    "past it the build fails with one line",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -180,6 +184,8 @@ class NotionSyncConfig(base.Config):
     demo = c.Type(bool, default=False)
     download_allowed_hosts = AllowedHosts()
     lock_timeout = Number(default=600, minimum=0, maximum=86_400)
+    max_retry_after = Number(default=60, minimum=0, maximum=86_400)
+    max_rate_limit_wait = Number(default=600, minimum=0, maximum=86_400)
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -292,4 +298,6 @@ def settings_from(
         demo=config.demo,
         download_allowed_hosts=tuple(config.download_allowed_hosts),
         lock_timeout=config.lock_timeout,
+        max_retry_after=config.max_retry_after,
+        max_rate_limit_wait=config.max_rate_limit_wait,
     )

@@ -49,6 +49,10 @@ class Settings:
     """Hosts and networks downloads may reach that are not public (site/netguard.py)."""
     lock_timeout: float = 600.0
     """Seconds a build waits for another build using the same cache_dir."""
+    max_retry_after: float = 60.0
+    """Seconds: the longest Retry-After obeyed; a longer one fails the request."""
+    max_rate_limit_wait: float = 600.0
+    """Seconds a build may spend waiting out Retry-After in all."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -11,7 +11,14 @@ import random
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+Rewrite = Callable[[str, Any], Any]
+"""(endpoint, parsed answer) -> the JSON to send instead."""
 
 
 @dataclass
@@ -20,6 +27,12 @@ class Faults:
 
     `rate_limit` is in requests per second (a token bucket holding `burst` tokens,
     default: the rate, at least 1); every other rate is a probability per request.
+
+    A hostile or broken server is more than a slow one: `fail_first` makes the first
+    requests fail in a known order, `retry_after_header` sends any Retry-After text
+    (an HTTP-date, `inf`, garbage), `trickle_seconds` spreads an answer over time so
+    that no single read times out, and `rewrite` replaces a 200 answer's JSON with any
+    other shape.
     """
 
     rate_limit: float | None = None
@@ -35,6 +48,20 @@ class Faults:
     """The next this many file downloads are refused as S3 refuses an expired URL (403),
     however fresh the URL: a signed URL that expired between the API answer and the
     download, without waiting an hour (or a negative count: every download, for good)."""
+    fail_first: int = 0
+    """The first N API requests answer with `error_statuses` in turn, whatever
+    `error_rate` says."""
+    retry_after_header: str | None = None
+    """The Retry-After text of every 429 (and of injected 529s, which otherwise carry
+    none) instead of whole seconds."""
+    rate_limit_reason: str = "public_api_request_rate_limit"
+    """`additional_data.rate_limit_reason` of 429s; `public_api_request_blocked` means
+    "do not retry"."""
+    trickle_seconds: float = 0.0
+    """Answers are written a few bytes at a time over this many seconds."""
+    trickle_rate: float = 1.0
+    rewrite: Rewrite | None = None
+    """Replaces the JSON of 200 API answers (wrong shapes, looping cursors)."""
     seed: int | None = 0
 
     def __post_init__(self) -> None:
@@ -43,6 +70,7 @@ class Faults:
         self._tokens: float | None = None
         self._stamp = time.monotonic()
         self._bucket_key: tuple[float | None, float | None] = (None, None)
+        self._forced = 0
 
     def roll(self, probability: float) -> bool:
         """Seeded, so a failing run can be replayed with the same sequence of faults."""
@@ -63,6 +91,15 @@ class Faults:
     def choose_status(self) -> int:
         with self._lock:
             return self._random.choice(self.error_statuses)
+
+    def forced_status(self) -> int | None:
+        """The status of the next of the `fail_first` failures, or None once they are spent."""
+        with self._lock:
+            if self._forced >= self.fail_first:
+                return None
+            status = self.error_statuses[self._forced % len(self.error_statuses)]
+            self._forced += 1
+            return status
 
     def reseed(self, seed: int | None) -> None:
         with self._lock:
@@ -91,6 +128,21 @@ class Faults:
     def retry_after(self, wait: float) -> int:
         """Notion sends whole seconds, never 0."""
         return max(1, math.ceil(wait))
+
+
+def retry_after_seconds(text: str | None, now: datetime) -> float | None:
+    """The wait a Retry-After text asks for (seconds or an HTTP-date), for the timeline
+    that tests check clients against; None when it asks for nothing readable."""
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return (parsedate_to_datetime(text) - now).total_seconds()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 @dataclass

@@ -11,10 +11,12 @@ import contextlib
 import os
 import socket
 import threading
+import time
 import uuid
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from .api import Api, ApiError, Response
 from .faults import Faults, Stats
@@ -165,7 +167,10 @@ class _Handler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2]
             self.close_connection = True
         try:
-            self.wfile.write(head.encode("latin-1") + body)
+            if response.trickle > 0:
+                self._trickle(head.encode("latin-1") + body, response.trickle)
+            else:
+                self.wfile.write(head.encode("latin-1") + body)
         except OSError:
             self.close_connection = True
             return
@@ -173,10 +178,24 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
 
+    def _trickle(self, data: bytes, seconds: float, pieces: int = 20) -> None:
+        """Status line, headers and body in `pieces` writes spread over `seconds`: each
+        read of a client sees bytes soon enough, only the whole answer is late."""
+        size = max(1, -(-len(data) // pieces))
+        for start in range(0, len(data), size):
+            self.wfile.write(data[start : start + size])
+            self.wfile.flush()
+            time.sleep(seconds / pieces)
+
     def _dispatch(self, method: str) -> None:
         raw = self._read_body()
         emulator = self.server.emulator
         path = self.path
+        if path.startswith(("http://", "https://")):
+            # The absolute form a client sends to a forward proxy: the emulator answers it
+            # itself, so the client's proxy path can be tested against it.
+            parts = urlsplit(path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
         if path.startswith("/v1/") or path == "/v1":
             response, drop = emulator.api.handle_api(method, path, self.headers, raw)
             self._write(response, drop)

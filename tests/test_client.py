@@ -236,8 +236,8 @@ def test_endpoints_are_named_without_ids() -> None:
 def test_a_proxy_from_the_environment_is_used_and_no_proxy_respected(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import httpx
-
+    from mkdocs_notion_sync.errors import ConfigError
+    from mkdocs_notion_sync.notion.proxied import ProxyTransport
     from mkdocs_notion_sync.notion.transport import KeepAliveTransport, inner_transport
 
     for name in (
@@ -251,8 +251,12 @@ def test_a_proxy_from_the_environment_is_used_and_no_proxy_respected(
     ):
         monkeypatch.delenv(name, raising=False)
     assert isinstance(inner_transport("https://api.notion.com"), KeepAliveTransport)
-    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
-    assert isinstance(inner_transport("https://api.notion.com"), httpx.HTTPTransport)
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:secret@127.0.0.1:3128")
+    assert isinstance(inner_transport("https://api.notion.com"), ProxyTransport)
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://user:secret@127.0.0.1:1080")
+    with pytest.raises(ConfigError, match="http or https proxies only") as refused:
+        inner_transport("https://api.notion.com")
+    assert "secret" not in str(refused.value)
     monkeypatch.setenv("NO_PROXY", "api.notion.com")
     assert isinstance(inner_transport("https://api.notion.com"), KeepAliveTransport)
 

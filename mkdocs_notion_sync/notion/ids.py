@@ -65,6 +65,20 @@ def parse_notion_url(url: str) -> tuple[str, str | None] | None:
     return page_id, block_id
 
 
+def api_id(value: object) -> str | None:
+    """The dashed form of an id as the API writes one (dashed, or 32 hex digits), or
+    None for anything else: what an answer says is an id must be one before it goes
+    into the path of another request."""
+    if not isinstance(value, str):
+        return None
+    lowered = value.lower()
+    if _DASHED.fullmatch(lowered):
+        return lowered
+    if _HEX32.fullmatch(lowered):
+        return dashed(lowered)
+    return None
+
+
 def parse_notion_id(text: str) -> str | None:
     """A dashed id from a bare id, a dashed UUID, or any Notion page or database URL."""
     value = text.strip()

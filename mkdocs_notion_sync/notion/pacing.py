@@ -5,10 +5,17 @@ notion-client 3.1.0 does no pacing and retries only some failures, so all of tha
 in an httpx transport under it: every request (retries included) passes one token
 bucket and one concurrency gate, a 429 pauses the whole client for Retry-After, and the
 counts equal what the server saw.
+
+Retry-After is Notion's to choose, so it is also a way for a broken or hostile server
+to stall a build: one wait is capped (`max_retry_after`), all of a build's waits
+together are capped (`max_rate_limit_wait`), and past either the request fails with
+one line instead of sleeping.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import random
 import re
 import threading
@@ -16,12 +23,21 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import httpx
+
+from .limits import AnswerTooLarge
 
 MIN_RATE = 0.5
 """Requests per second the pacer never goes below: Notion's documented floor is 3."""
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
+DEFAULT_RETRY_AFTER = 1.0
+"""Seconds a 429 waits when its Retry-After is missing or asks for nothing sensible."""
+BLOCKED = "public_api_request_blocked"
+"""The `rate_limit_reason` of a 429 that must not be retried (access is restricted)."""
+RETRIED_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _ID_SEGMENT = re.compile(
     r"/[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 )
@@ -98,6 +114,13 @@ class Pacer:
             time.sleep(delay)
             waited += delay
 
+    def pause_extension(self, retry_after: float) -> float:
+        """How much later than the current pause a pause of `retry_after` would end: the
+        wall-clock time a 429 adds, whoever else is already waiting."""
+        with self._lock:
+            now = time.monotonic()
+            return max(0.0, now + retry_after - max(self._paused_until, now))
+
     def rate_limited(self, retry_after: float) -> None:
         """Everyone waits out Retry-After, and the rate halves so it does not happen
         again; 429s that answer requests sent before the pause count once."""
@@ -165,10 +188,89 @@ class RetryPolicy:
 
 
 def retry_after(response: httpx.Response) -> float:
+    """The seconds a 429 or 529 asks to wait (RFC 9110, 10.2.3): delta-seconds, or an
+    HTTP-date read against the answer's own Date header, so that the two clocks need
+    not agree. Missing, negative, NaN or unreadable values ask for nothing sensible and
+    read as one second; `inf` and huge values are kept, for the cap to refuse."""
+    text = response.headers.get("retry-after", "").strip()
     try:
-        return max(float(response.headers.get("retry-after", "1")), 0.0)
+        seconds: float | None = float(text)
     except ValueError:
-        return 1.0
+        seconds = _seconds_until(text, response.headers.get("date"))
+    if seconds is None or math.isnan(seconds) or seconds < 0:
+        return DEFAULT_RETRY_AFTER
+    return seconds
+
+
+def _seconds_until(text: str, date_header: str | None) -> float | None:
+    moment = _http_date(text)
+    if moment is None:
+        return None
+    now = _http_date(date_header or "") or datetime.now(timezone.utc)
+    return max(0.0, (moment - now).total_seconds())  # a date in the past: retry now
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def is_blocked(response: httpx.Response) -> bool:
+    """A 429 whose `rate_limit_reason` says access is restricted: retrying cannot help."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, RecursionError):
+        return False
+    extra = body.get("additional_data") if isinstance(body, dict) else None
+    return isinstance(extra, dict) and extra.get("rate_limit_reason") == BLOCKED
+
+
+class WaitRefused(httpx.TransportError):
+    """Notion asked for a wait past `max_retry_after`, or past what is left of
+    `max_rate_limit_wait`: the request fails now instead of sleeping."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def message(self, what: str) -> str:
+        return self.reason.replace("{what}", what)
+
+
+class WaitBudget:
+    """How long one client lets Notion make it wait: one Retry-After at most `longest`
+    seconds, all of them at most `total`. A pause that every thread waits out counts
+    once, as the wall-clock time it adds."""
+
+    def __init__(self, longest: float, total: float) -> None:
+        self.longest = longest
+        self.total = total
+        self.spent = 0.0
+        self._lock = threading.Lock()
+
+    def check(self, seconds: float) -> None:
+        """Refuses a single wait past the cap."""
+        if seconds > self.longest:
+            asked = "forever" if math.isinf(seconds) else f"{seconds:g}s"
+            raise WaitRefused(
+                f"Notion asked to wait {asked} (Retry-After) before retrying {{what}}, "
+                f"longer than max_retry_after ({self.longest:g}s); try again later, or "
+                "raise max_retry_after"
+            )
+
+    def spend(self, seconds: float) -> None:
+        """Counts `seconds` of waiting, or refuses them past the total."""
+        with self._lock:
+            if self.spent + seconds > self.total:
+                raise WaitRefused(
+                    f"Notion kept rate-limiting {{what}} after {self.spent:.0f}s of waiting "
+                    f"for its rate limits, all that max_rate_limit_wait ({self.total:g}s) "
+                    "allows; try again later, lower rate_limit, or raise max_rate_limit_wait"
+                )
+            self.spent += seconds
 
 
 class PacedTransport(httpx.BaseTransport):
@@ -182,12 +284,14 @@ class PacedTransport(httpx.BaseTransport):
         metrics: RequestMetrics,
         concurrency: int,
         breaker: CircuitBreaker,
+        waits: WaitBudget,
     ) -> None:
         self.inner = inner
         self.pacer = pacer
         self.policy = policy
         self.metrics = metrics
         self.breaker = breaker
+        self.waits = waits
         self._slots = threading.Semaphore(concurrency)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -202,16 +306,17 @@ class PacedTransport(httpx.BaseTransport):
                 try:
                     response = self.inner.handle_request(request)
                     response.read()
-                except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+                except RETRIED_FAILURES:
                     response = None
                     if attempt >= self.policy.max_retries:
-                        self.metrics.record(endpoint, "error")
-                        self.metrics.add(wait=waited)
+                        self._count(endpoint, "error", waited)
                         self.breaker.failed()
                         raise
+                except AnswerTooLarge:
+                    self._count(endpoint, "error", waited)  # sent, and answered
+                    raise
             status = str(response.status_code) if response is not None else "error"
-            self.metrics.record(endpoint, status)
-            self.metrics.add(wait=waited)
+            self._count(endpoint, status, waited)
             if response is not None and response.status_code not in RETRY_STATUSES:
                 date = response.headers.get("date")
                 if date:
@@ -220,23 +325,39 @@ class PacedTransport(httpx.BaseTransport):
                 self.breaker.succeeded()
                 self.pacer.succeeded()
                 return response
+            final = attempt >= self.policy.max_retries
             if response is not None and response.status_code == 429:
-                self.pacer.rate_limited(retry_after(response))
+                if is_blocked(response):
+                    return response  # notion-client raises it; the error says why
+                self._obey_retry_after(response, final=final)
             else:
                 self.breaker.failed()
-            if attempt >= self.policy.max_retries:
+            if final:
                 assert response is not None
                 return response
             if response is not None:
                 response.close()
                 if response.status_code == 529 and "retry-after" in response.headers:
-                    self.pacer.rate_limited(retry_after(response))
+                    self._obey_retry_after(response, final=False)
             if response is None or response.status_code != 429:
                 delay = self.policy.backoff(attempt)
                 self.metrics.add(wait=delay)
                 time.sleep(delay)
             attempt += 1
             self.metrics.add(retries=1)
+
+    def _count(self, endpoint: str, status: str, waited: float) -> None:
+        self.metrics.record(endpoint, status)
+        self.metrics.add(wait=waited)
+
+    def _obey_retry_after(self, response: httpx.Response, *, final: bool) -> None:
+        """Every thread waits out Retry-After, within the caps; the last attempt's wait
+        is not charged to the budget, since nothing of this request waits for it."""
+        seconds = retry_after(response)
+        self.waits.check(seconds)
+        if not final:
+            self.waits.spend(self.pacer.pause_extension(seconds))
+        self.pacer.rate_limited(seconds)
 
     def close(self) -> None:
         self.inner.close()

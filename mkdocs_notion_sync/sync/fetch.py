@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..notion.api import NotionAPI
-from ..notion.objects import files_in, iter_blocks, title_of
+from ..notion.objects import files_in, iter_blocks, payload, title_of
 from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
 from .freshness import reusable
 from .model import Source
@@ -102,11 +102,7 @@ class PageFetcher:
                     f"block {block.get('id')} is nested deeper than {MAX_DEPTH} levels; cut off"
                 )
                 continue
-            synced = (
-                (block.get("synced_block") or {}).get("synced_from")
-                if kind == "synced_block"
-                else None
-            )
+            synced = payload(block).get("synced_from") if kind == "synced_block" else None
             origin = str(synced.get("block_id")) if isinstance(synced, dict) else None
             if origin and origin in synced_path:
                 continue  # a synced block that contains itself

@@ -16,7 +16,7 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..faults import Faults, Stats
+from ..faults import Faults, Rewrite, Stats, retry_after_seconds
 from ..files import FileSigner
 from ..ids import normalize_id
 from ..workspace import Workspace
@@ -182,39 +182,60 @@ class Api:
                 500, "internal_server_error", f"Emulator error: {type(error).__name__}: {error}"
             ).body(request_id)
         drop = False
+        if status == 200 and faults.rewrite is not None:
+            payload = _rewritten(faults.rewrite, endpoint, payload)
         if status == 200 and faults.roll(faults.malformed_rate):
             payload = payload[: max(1, len(payload) // 2)] + b"<!-- not json"
         if faults.roll(faults.drop_rate):
             drop = True
+        trickle = 0.0
+        if faults.trickle_seconds > 0 and faults.roll(faults.trickle_rate):
+            trickle = faults.trickle_seconds
         # Notion's clock stamps last_edited_time; clients compare against this header.
         now = self.workspace.clock.now()
         extra = {**extra, "Date": format_datetime(now, usegmt=True), "x-request-id": request_id}
-        retry_after = extra.get("Retry-After")
-        self.stats.record(endpoint, status, float(retry_after) if retry_after else None)
-        return Response(status, payload, extra), drop
+        self.stats.record(endpoint, status, retry_after_seconds(extra.get("Retry-After"), now))
+        return Response(status, payload, extra, trickle=trickle), drop
 
     def _inject_faults(self) -> None:
         """Slowness, the rate limit and random server errors, before anything else."""
         faults = self.faults
         if faults.slow_seconds > 0 and faults.roll(faults.slow_rate):
             time.sleep(faults.slow_seconds)
+        forced = faults.forced_status()
+        if forced is not None:
+            raise self._fault(forced, 1)
         wait = faults.take_token()
         if wait > 0:
-            seconds = faults.retry_after(wait)
-            raise ApiError(
+            raise self._fault(429, faults.retry_after(wait))
+        if faults.roll(faults.error_rate):
+            raise self._fault(faults.choose_status(), 1)
+
+    def _fault(self, status: int, seconds: int) -> ApiError:
+        """An injected failure in Notion's envelope; 429s (and 529s when the fault says
+        so) carry Retry-After."""
+        faults = self.faults
+        header = faults.retry_after_header
+        if status == 429:
+            text = header if header is not None else str(seconds)
+            return ApiError(
                 429,
                 "rate_limited",
                 "You have been rate limited. Please try again in a few minutes.",
-                {"retry_after": str(seconds), "rate_limit_reason": "public_api_request_rate_limit"},
-                {"Retry-After": str(seconds)},
+                {"retry_after": text, "rate_limit_reason": faults.rate_limit_reason},
+                {"Retry-After": text},
             )
-        if faults.roll(faults.error_rate):
-            fault = faults.choose_status()
-            code, message = FAULT_BODIES.get(fault, ("internal_server_error", "Unexpected error."))
-            raise ApiError(fault, code, message)
+        code, message = FAULT_BODIES.get(status, ("internal_server_error", "Unexpected error."))
+        headers = {"Retry-After": header} if status == 529 and header is not None else None
+        return ApiError(status, code, message, None, headers)
 
     def handle_file(self, method: str, target: str) -> Response:
         return hosted.serve_file(self, method, target)
+
+
+def _rewritten(rewrite: Rewrite, endpoint: str, payload: bytes) -> bytes:
+    """A 200 answer as the `rewrite` fault wants it, sent as compact JSON."""
+    return json.dumps(rewrite(endpoint, json.loads(payload)), allow_nan=True).encode()
 
 
 def _version(version: str | None) -> str:

@@ -48,12 +48,21 @@ def validation_error(message: str) -> ApiError:
 
 
 class Response:
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "headers", "status", "trickle")
 
-    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        *,
+        trickle: float = 0.0,
+    ) -> None:
         self.status = status
         self.body = body
         self.headers = headers or {}
+        self.trickle = trickle
+        """Seconds over which the server writes the answer, a few bytes at a time."""
 
 
 class Request:
