@@ -451,3 +451,16 @@ def test_a_blog_post_date_that_is_not_a_date_is_skipped(start: str) -> None:
     assert meta["categories"] == [SCRIPT.replace("<", "\u2039").replace(">", "\u203a")]
     entry.obj = {"properties": props, "created_time": start}
     assert "date" not in blog_meta(entry, set())
+
+
+@pytest.mark.parametrize(
+    ("value", "target"),
+    [
+        ("example.com", "https://example.com"),
+        ("docs.acme.test/guide?a=1", "https://docs.acme.test/guide?a=1"),
+    ],
+)
+def test_a_url_property_without_a_scheme_is_a_web_address(value: str, target: str) -> None:
+    """Notion opens a URL property's `example.com` as a site; so does the page."""
+    cell = property_cell({"type": "url", "url": value}, FakeContext())
+    assert link_targets(to_html(cell)) == [target]

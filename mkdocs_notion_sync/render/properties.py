@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..notion.objects import plain_text
 from .context import RenderContext
@@ -68,6 +69,15 @@ def _number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value)
+
+
+def _web_address(value: str) -> str:
+    """A URL property is a web address: Notion opens `example.com` as a site, so a
+    value without a scheme gets `https://` rather than becoming a link inside ours."""
+    text = value.strip()
+    if text.startswith(("/", "#", "?", ".")) or urlsplit(text).scheme:
+        return text
+    return "https://" + text
 
 
 def plain_property(prop: dict[str, Any]) -> str:
@@ -130,7 +140,10 @@ def property_cell(
             links.append(f"[{label}]({target})" if target else label)
         return ", ".join(links)
     if kind in ("url", "email") and isinstance(value, str) and value:
-        target = link_target(value, ctx) if kind == "url" else safe_url("mailto:" + value)
+        if kind == "url":
+            target = link_target(_web_address(value), ctx)
+        else:
+            target = safe_url("mailto:" + value)
         shown = _escape_cell(value)
         return f"[{shown}]({target})" if target else shown
     if kind == "files" and isinstance(value, list):
