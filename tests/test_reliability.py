@@ -332,3 +332,17 @@ def test_a_child_page_that_vanishes_during_the_walk_follows_on_error(tmp_path: P
     assert any("left out page" in w and GUIDE in w for w in warned.warnings())
     assert (warned.site / "handbook/faq/index.html").is_file()
     assert not (warned.site / "handbook/guide").exists()
+
+
+def test_a_root_left_out_under_on_error_warn_fails_with_the_real_reason(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    """With nothing cached and Notion failing, `warn` cannot serve the source root: the
+    build stops saying Notion failed, not that the page is not shared."""
+    emulator.faults.error_rate = 1.0
+    emulator.faults.error_statuses = (503,)
+    site = run_build(_config(tmp_path, emulator, max_retries=1, on_error="warn"))
+    assert site.error is not None
+    errors = [m for m in site.messages(logging.ERROR) if "notion-sync" in m]
+    assert (errors and "kept failing" in errors[-1]) or "circuit" in errors[-1], errors
+    assert not any("share it with your integration" in m for m in errors), errors

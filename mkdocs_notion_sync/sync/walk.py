@@ -86,6 +86,9 @@ class SourceWalk:
         self._degraded = False
         """Notion failed the change check and on_error is warn: use the cache throughout."""
         self._seen: set[str] = set()
+        self._left_out: dict[str, NotionSyncError] = {}
+        """Why each page or database left out under on_error: warn was left out (a
+        source root left out fails the build with that reason, not a guess)."""
         self._unverified: set[str] = set()
         """Pages served from the cache because Notion failed: checked again next time."""
         self._verified_embeds: set[str] = set()
@@ -241,6 +244,9 @@ class SourceWalk:
             # that were trashed or unshared, so only this notices a source going away.
             root = self._page(source.id, "page", source, None, self._root_object(source.id))
         if root is None:
+            reason = self._left_out.get(source.id)
+            if reason is not None and not isinstance(reason, NotSharedError):
+                raise reason
             cached = self.cache.get_outline(source.id)
             if cached is not None and (cached.obj.get("in_trash") or cached.obj.get("archived")):
                 raise NotSharedError(source.id, source.kind, trashed=True)
@@ -489,6 +495,8 @@ class SourceWalk:
             self._unverified.add(page_id)
         if cached is None:
             self.warnings.warn(f"left out page {page_id}: {error}")
+            with self._lock:
+                self._left_out[page_id] = error
             return None
         self.warnings.warn(f"serving the cached copy of page {page_id}: {error}")
         self._count(cached=True)
@@ -510,6 +518,8 @@ class SourceWalk:
             stored = self.cache.databases.get(database_key(database_id, source))
             if stored is None:
                 self.warnings.warn(f"left out database {database_id}: {error}")
+                with self._lock:
+                    self._left_out[database_id] = error
                 return None
             self.warnings.warn(f"serving the cached copy of database {database_id}: {error}")
             database, schemas, entries = stored
