@@ -88,9 +88,4 @@ def parse_notion_id(text: str) -> str | None:
     if value.startswith(("notion.so/", "www.notion.so/", "app.notion.com/")):
         parsed = parse_notion_url("https://" + value)
         return parsed[0] if parsed else None
-    lowered = value.lower()
-    if _DASHED.fullmatch(lowered):
-        return lowered
-    if _HEX32.fullmatch(lowered):
-        return dashed(lowered)
-    return None
+    return api_id(value)

@@ -3,23 +3,21 @@ each request's whole-request deadline.
 
 http.client, under the keep-alive transport, does not speak to proxies; httpcore does
 (CONNECT tunnels, absolute-form requests, proxy credentials). Its timeouts bound each
-socket operation, so a network backend caps every one of them by what is left of the
-current request's deadline. The pool runs a request on the caller's thread, so that
-deadline is kept per thread.
+socket operation, so its sockets come from deadline.py's backend, which caps every one
+of them by what is left of the current request's deadline.
 """
 
 from __future__ import annotations
 
 import math
 import ssl
-import threading
-from typing import Any
 
 import httpcore
 import httpx
 
 from ..errors import ConfigError
-from .limits import DeadlinePassed, deadline_of, read_capped, time_left
+from .deadline import Deadline, DeadlineBackend
+from .limits import deadline_of, read_capped
 
 _HTTPCORE_ERRORS = (
     httpcore.TimeoutException,
@@ -28,69 +26,8 @@ _HTTPCORE_ERRORS = (
     httpcore.ProxyError,
     httpcore.UnsupportedProtocol,
 )
-_current = threading.local()
-
-
-def _capped(timeout: float | None) -> float | None:
-    """`timeout`, or less when the current request's deadline is nearer."""
-    try:
-        left = time_left(getattr(_current, "deadline", math.inf))
-    except DeadlinePassed:
-        raise httpcore.ReadTimeout("the whole-request timeout passed") from None
-    if math.isinf(left):
-        return timeout
-    return left if timeout is None else min(timeout, left)
-
-
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _capped(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _capped(timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, _capped(timeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host, port, _capped(timeout), local_address, socket_options
-        )
-        return _Stream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        return _Stream(self._inner.connect_unix_socket(path, _capped(timeout), socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
+_current = Deadline()
+"""The deadline of the request this thread is sending."""
 
 
 class ProxyTransport(httpx.BaseTransport):
@@ -111,11 +48,11 @@ class ProxyTransport(httpx.BaseTransport):
             ssl_context=tls,
             max_connections=100,
             max_keepalive_connections=20,
-            network_backend=_Backend(),
+            network_backend=DeadlineBackend(_current),
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _current.deadline = deadline_of(request)
+        _current.at = deadline_of(request)
         try:
             answer = self._pool.handle_request(
                 httpcore.Request(
@@ -138,7 +75,7 @@ class ProxyTransport(httpx.BaseTransport):
         except _HTTPCORE_ERRORS as error:
             raise _as_httpx(error, request) from None
         finally:
-            _current.deadline = math.inf
+            _current.at = math.inf
         return httpx.Response(
             answer.status, headers=answer.headers, content=content, request=request
         )

@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import hashlib
-import ssl
+import math
 import threading
 import time
 from collections.abc import Iterable
@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from ..notion.deadline import Deadline, DeadlineBackend
 from ..notion.transport import proxy_for
 from .netguard import AddressPolicy, Refused
 
@@ -66,55 +67,13 @@ def shown(url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}" if host else f"{parts.scheme}:…"
 
 
-class _Deadline(threading.local):
-    """When the download running on this thread must be over (monotonic seconds)."""
+class _PinnedBackend(DeadlineBackend):
+    """Opens sockets only to addresses the policy allowed (None: trusted, any address),
+    each held to the download's deadline."""
 
-    at: float | None = None
-
-    def left(self, timeout: float | None) -> float | None:
-        if self.at is None:
-            return timeout
-        remaining = self.at - time.monotonic()
-        if remaining <= 0:
-            raise httpcore.ReadTimeout("the download's deadline passed")
-        return remaining if timeout is None else min(timeout, remaining)
-
-
-class _BoundedStream(httpcore.NetworkStream):
-    """A socket whose every wait ends by the deadline of the download using it."""
-
-    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
-        self._inner = inner
-        self._deadline = deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._deadline.left(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, self._deadline.left(timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        tls = self._inner.start_tls(ssl_context, server_hostname, self._deadline.left(timeout))
-        return _BoundedStream(tls, self._deadline)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _PinnedBackend(httpcore.SyncBackend):
-    """Opens sockets only to addresses the policy allowed (None: trusted, any address)."""
-
-    def __init__(self, policy: AddressPolicy | None, deadline: _Deadline) -> None:
+    def __init__(self, policy: AddressPolicy | None, deadline: Deadline) -> None:
+        super().__init__(deadline)
         self.policy = policy
-        self.deadline = deadline
 
     def connect_tcp(
         self,
@@ -128,13 +87,9 @@ class _PinnedBackend(httpcore.SyncBackend):
         failure: Exception | None = None
         for address in addresses:
             try:
-                stream = super().connect_tcp(
-                    address, port, self.deadline.left(timeout), local_address, socket_options
-                )
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 failure = error
-                continue
-            return _BoundedStream(stream, self.deadline)
         assert failure is not None
         raise failure
 
@@ -176,7 +131,7 @@ class Downloader:
         self.policy = policy
         self.timeout = timeout
         self.max_bytes = max_bytes
-        self._deadline = _Deadline()
+        self._deadline = Deadline("the download's deadline passed")
         self._clients: dict[tuple[bool, str | None], httpx.Client] = {}
         self._lock = threading.Lock()
 
@@ -222,7 +177,7 @@ class Downloader:
         except (httpx.HTTPError, httpcore.NetworkError, OSError) as error:
             raise DownloadError(f"the download failed ({type(error).__name__})") from None
         finally:
-            self._deadline.at = None
+            self._deadline.at = math.inf
 
     def _follow(self, url: str, sink: IO[bytes], trusted: bool) -> Fetched:
         current = _parse(url)
