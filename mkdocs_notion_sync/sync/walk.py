@@ -31,6 +31,7 @@ from .cache import Cache, CachedPage, DatabaseRecord, PageOutline, UnreadableEnt
 from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
 from .freshness import ISO, ChangeWindow, minute_window_start, reusable_unseen
 from .model import Page, PageKind, Source, SyncedTree
+from .publish import PublishRules, Verdict
 
 LISTING_LIMIT = 20_000
 """Page objects a cold build lists through search (200 requests at most) before asking
@@ -95,6 +96,18 @@ class SourceWalk:
         self._fetcher = (
             PageFetcher(api, cache, comments=settings.comments) if api is not None else None
         )
+        # include/exclude (sync/publish.py)
+        self._rules: dict[str, PublishRules] = {}
+        self._was_left_out: dict[str, dict[str, Any]] = {}
+        """What the last sync left out without fetching (Cache.left_out)."""
+        self._left_out_now: dict[str, dict[str, Any]] = {}
+        self.left_out: dict[str, str] = {}
+        """Page id -> title of every page this walk left out (links to them are text)."""
+        self._inside: set[str] = set()
+        """Pages included with everything below them."""
+        self._looking: set[str] = set()
+        """Pages walked only to look for included pages below them."""
+        self._from_cache: dict[str, bool] = {}
 
     # -- the walk ---------------------------------------------------------------
 
@@ -104,6 +117,7 @@ class SourceWalk:
         sources = list(sources)
         embedded: dict[str, CachedPage] = {}
         self._source_ids = {source.id for source in sources}
+        self._was_left_out = self.cache.left_out()
         local_start = (datetime.now(timezone.utc) - timedelta(seconds=1)).strftime(ISO)
         try:
             if not self.settings.offline:
@@ -120,6 +134,8 @@ class SourceWalk:
                 if record is not None:
                     embedded[page_id] = record
             self._drain()
+            for root in roots:
+                self._settle(root)
         finally:
             self._cancel_pending()
             # Left-over listed objects are only space (a later walk never reads them), and
@@ -134,9 +150,15 @@ class SourceWalk:
                 self.api.server_now(first=True) if self.api.metrics.first_server_date else None
             )
             verified = (self._seen | self._verified_embeds) - self._unverified
-            self.cache.record_sync(started or local_start, verified)
+            self.cache.record_sync(started or local_start, verified, self._left_out_now)
+        self._report_left_out(roots)
         return SyncedTree(
-            roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
+            roots=roots,
+            fetched=self.fetched,
+            cached=self.cached,
+            embeds=embedded,
+            users=users,
+            left_out=self.left_out,
         )
 
     def _keep_listed(self, batch: dict[str, dict[str, Any]]) -> None:
@@ -309,6 +331,10 @@ class SourceWalk:
             if page_id in self._seen:
                 return None  # a page reachable twice (link cycles, moved pages) is kept once
             self._seen.add(page_id)
+        judged = self._judge(page_id, kind, source, parent, known_obj)
+        if judged is None:
+            return None
+        verdict, known_obj = judged
         try:
             record = self._load(page_id, known_obj)
         except NotionSyncError as error:
@@ -326,6 +352,7 @@ class SourceWalk:
             parent=parent,
             obj=record.obj,
         )
+        self._place(page, verdict)
         self._submit_files(page_id, record)
         for child_kind, child_id in record.children:
             placeholder = Page(id=child_id, kind="page", title="", source=source, parent=page)
@@ -372,6 +399,7 @@ class SourceWalk:
         record, from_cache = self._load_record(page_id, known_obj)
         if counted:
             self._count(cached=from_cache)
+            self._from_cache[page_id] = from_cache
         self._replay(record)
         return record
 
@@ -421,8 +449,10 @@ class SourceWalk:
                     f"page {page_id} is not in the cache; build once online (unset offline) first"
                 )
             return cached, True
-        if known_obj is None and reusable_unseen(
-            cached, self._window, page_id, comments=self.settings.comments
+        if (
+            known_obj is None
+            and page_id not in self._was_left_out
+            and reusable_unseen(cached, self._window, page_id, comments=self.settings.comments)
         ):
             assert cached is not None
             return cached, True
@@ -430,12 +460,12 @@ class SourceWalk:
         assert self._fetcher is not None
         return self._fetcher.load(page_id, obj, cached)
 
-    def _count(self, *, cached: bool) -> None:
+    def _count(self, *, cached: bool, by: int = 1) -> None:
         with self._lock:
             if cached:
-                self.cached += 1
+                self.cached += by
             else:
-                self.fetched += 1
+                self.fetched += by
 
     def _submit_files(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
@@ -510,6 +540,16 @@ class SourceWalk:
             if database_id in self._seen:
                 return None
             self._seen.add(database_id)
+        rules = self._rules_of(source)
+        judged = parent is not None and rules.active and not parent.draft
+        inside = parent is not None and parent.id in self._inside
+        verdict = Verdict.PUBLISH
+        by_id = rules.verdict(database_id, None, inside=inside, leaf=False) if judged else None
+        if by_id is Verdict.LEAVE_OUT:
+            verdict = Verdict.LEAVE_OUT  # by id: not even queried
+            if not self.settings.show_drafts:
+                self._leave_out(database_id, None)
+                return None
         try:
             database, schemas, entries = self._database(database_id, source)
         except NotionSyncError as error:
@@ -523,6 +563,12 @@ class SourceWalk:
                 return None
             self.warnings.warn(f"serving the cached copy of database {database_id}: {error}")
             database, schemas, entries = stored
+        if judged and verdict is not Verdict.LEAVE_OUT:
+            # By title: a database's title comes with its query, so it costs that.
+            verdict = rules.verdict(database_id, title_of(database), inside=inside, leaf=False)
+            if verdict is Verdict.LEAVE_OUT and not self.settings.show_drafts:
+                self._leave_out(database_id, {"id": database_id, "title": title_of(database)})
+                return None
         page = Page(
             id=database_id,
             kind="database",
@@ -531,6 +577,7 @@ class SourceWalk:
             parent=parent,
             obj=database,
         )
+        self._place(page, verdict)
         page.columns = columns_of(schemas)
         for entry in entries:
             if entry.get("in_trash") or entry.get("archived"):
@@ -575,4 +622,123 @@ class SourceWalk:
         record = fetch_database(self.api, database_id, source)
         self.cache.databases.put(key, record)
         self._count(cached=False)
+        self._from_cache[database_id] = False
         return record
+
+    # -- include and exclude (sync/publish.py) ------------------------------------------
+
+    def _rules_of(self, source: Source) -> PublishRules:
+        rules = self._rules.get(source.id)
+        if rules is None:
+            rules = self._rules[source.id] = PublishRules.of(source)
+        return rules
+
+    def _judge(
+        self,
+        page_id: str,
+        kind: PageKind,
+        source: Source,
+        parent: Page | None,
+        known_obj: dict[str, Any] | None,
+    ) -> tuple[Verdict, dict[str, Any] | None] | None:
+        """The page's verdict and the object to load it with; None when it is left out
+        (then nothing of it is fetched). A source's root, a page with no rules to
+        apply and anything below a draft are published without a question."""
+        rules = self._rules_of(source)
+        if parent is None or not rules.active or parent.draft:
+            return Verdict.PUBLISH, known_obj
+        title: str | None = None
+        if rules.needs_title:
+            if known_obj is None:
+                title, known_obj = self._title_for_rules(page_id)
+            else:
+                title = title_of(known_obj)
+        inside = parent.id in self._inside
+        verdict = rules.verdict(page_id, title, inside=inside, leaf=kind == "entry")
+        if verdict is Verdict.LEAVE_OUT and not self.settings.show_drafts:
+            self._leave_out(page_id, {"id": page_id, "title": title} if title is not None else None)
+            return None
+        return verdict, known_obj
+
+    def _title_for_rules(self, page_id: str) -> tuple[str | None, dict[str, Any] | None]:
+        """(title, full page object if one was at hand) of a page to judge by title,
+        from what the walk holds (search, the listing, the cache when the change window
+        vouches for it), else from one request. (None, None) when it cannot be had
+        (offline, nothing cached): then only ids judge the page."""
+        obj = self._objects.get(page_id) or self._listed_object(page_id)
+        if obj:
+            return title_of(obj), obj
+        vouched = (
+            self.settings.offline
+            or self._degraded
+            or (self._window is not None and self._window.unchanged(page_id))
+        )
+        if vouched and page_id in self._was_left_out:
+            stored = self._was_left_out[page_id].get("title")
+            if isinstance(stored, str):
+                return stored, None
+        elif vouched:
+            outline = self.cache.get_outline(page_id)
+            if outline is not None:
+                return title_of(outline.obj), outline.obj
+        if self.api is None or self._degraded:
+            return None, None
+        try:
+            obj = self.api.page(page_id)
+        except NotionSyncError:
+            return None, None  # loading it asks again and reports the failure per on_error
+        return title_of(obj), obj
+
+    def _leave_out(self, page_id: str, minimal: dict[str, Any] | None) -> None:
+        with self._lock:
+            self.left_out[page_id] = str((minimal or {}).get("title") or "")
+            self._left_out_now[page_id] = minimal or {}
+
+    def _place(self, page: Page, verdict: Verdict) -> None:
+        """Records what the page's verdict means for the pages below it."""
+        parent = page.parent
+        rules = self._rules_of(page.source)
+        if parent is None:
+            inside = rules.includes_all_below(page.id, page.title)
+        else:
+            page.draft = parent.draft or verdict is Verdict.LEAVE_OUT
+            inside = verdict is Verdict.PUBLISH
+        with self._lock:
+            if inside:
+                self._inside.add(page.id)
+            if verdict is Verdict.LOOK_BELOW:
+                self._looking.add(page.id)
+
+    def _settle(self, page: Page) -> bool:
+        """After the walk: a page walked only to look for included pages below it that
+        holds none is left out (or, with drafts shown, a draft). True when the page is
+        published and not a draft."""
+        kept: list[Page] = []
+        published_below = False
+        for child in page.children:
+            published = self._settle(child)
+            if published or child.draft:
+                kept.append(child)
+            published_below = published_below or published
+        page.children = kept
+        if page.id not in self._looking or published_below:
+            return not page.draft
+        for below in page.walk():
+            if self.settings.show_drafts:
+                below.draft = True
+                continue
+            self.left_out.setdefault(below.id, below.title)
+            cached = self._from_cache.pop(below.id, None)
+            if cached is not None:
+                self._count(cached=cached, by=-1)
+        return False
+
+    def _report_left_out(self, roots: list[Page]) -> None:
+        if self.left_out:
+            log.info(
+                "left out %d page(s) by include/exclude; nothing below them was fetched",
+                len(self.left_out),
+            )
+        drafts = sum(1 for root in roots for page in root.walk() if page.draft)
+        if drafts:
+            log.info("showing %d page(s) left out by include/exclude as drafts", drafts)
