@@ -16,11 +16,15 @@ query or the cache already hold it). The rules, in order:
 from __future__ import annotations
 
 import fnmatch
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
+from ..log import log
 from ..notion.ids import parse_notion_id
-from .model import Source
+from .model import Page, Source
 
 
 class Verdict(Enum):
@@ -94,3 +98,91 @@ class PublishRules:
         if inside or any(p.matches(page_id, title) for p in self.include):
             return Verdict.PUBLISH
         return Verdict.LEAVE_OUT if leaf else Verdict.LOOK_BELOW
+
+
+class Publishing:
+    """One walk's include/exclude bookkeeping: the verdicts, what was left out, what is
+    included with everything below it and what was walked only to look below."""
+
+    def __init__(self, *, show_drafts: bool, was_left_out: Mapping[str, dict[str, Any]]) -> None:
+        self.show_drafts = show_drafts
+        """`mkdocs serve` with `drafts_in_serve`: left-out pages are shown as drafts."""
+        self.was_left_out = dict(was_left_out)
+        """What the last sync left out without fetching it (Cache.left_out)."""
+        self.left_out: dict[str, str] = {}
+        """Page id -> title ("" unknown) of every page left out now (links to them are text)."""
+        self.left_out_now: dict[str, dict[str, Any]] = {}
+        """What to record for the next sync: `{"id", "title"}` (`{}` judged by id alone)."""
+        self._rules: dict[str, PublishRules] = {}
+        self._inside: set[str] = set()
+        self._looking: set[str] = set()
+        self._lock = threading.Lock()
+
+    def rules_of(self, source: Source) -> PublishRules:
+        with self._lock:
+            rules = self._rules.get(source.id)
+            if rules is None:
+                rules = self._rules[source.id] = PublishRules.of(source)
+            return rules
+
+    def applies(self, source: Source, parent: Page | None) -> bool:
+        """Whether a page is judged at all: not a source's root, not below a draft, and
+        only when its source has rules."""
+        return parent is not None and not parent.draft and self.rules_of(source).active
+
+    def judge(
+        self, page_id: str, source: Source, parent: Page, title: str | None, *, leaf: bool
+    ) -> Verdict | None:
+        """The page's verdict; None when it is left out (and so recorded), which a
+        LEAVE_OUT verdict means only while drafts are shown."""
+        verdict = self.rules_of(source).verdict(
+            page_id, title, inside=parent.id in self._inside, leaf=leaf
+        )
+        if verdict is not Verdict.LEAVE_OUT or self.show_drafts:
+            return verdict
+        with self._lock:
+            self.left_out[page_id] = title or ""
+            self.left_out_now[page_id] = {"id": page_id, "title": title} if title else {}
+        return None
+
+    def place(self, page: Page, verdict: Verdict) -> None:
+        """Records what a published page's verdict means for the pages below it."""
+        if page.parent is None:
+            inside = self.rules_of(page.source).includes_all_below(page.id, page.title)
+        else:
+            page.draft = page.parent.draft or verdict is Verdict.LEAVE_OUT
+            inside = verdict is Verdict.PUBLISH
+        with self._lock:
+            if inside:
+                self._inside.add(page.id)
+            if verdict is Verdict.LOOK_BELOW:
+                self._looking.add(page.id)
+
+    def settle(self, page: Page, uncount: Callable[[str], None]) -> bool:
+        """After the walk: a page walked only to look for included pages below it that
+        holds none is left out (or, with drafts shown, a draft), and `uncount`ed from
+        the summary. True when the page is published and not a draft."""
+        kept: list[Page] = []
+        published_below = False
+        for child in page.children:
+            published = self.settle(child, uncount)
+            if published or child.draft:
+                kept.append(child)
+            published_below = published_below or published
+        page.children = kept
+        if page.id not in self._looking or published_below:
+            return not page.draft
+        for below in page.walk():
+            if self.show_drafts:
+                below.draft = True
+            else:
+                self.left_out.setdefault(below.id, below.title)
+                uncount(below.id)
+        return False
+
+    def report(self, roots: list[Page]) -> None:
+        if self.left_out:
+            log.info("left out %d page(s) by include/exclude", len(self.left_out))
+        drafts = sum(1 for root in roots for page in root.walk() if page.draft)
+        if drafts:
+            log.info("showing %d page(s) left out by include/exclude as drafts", drafts)

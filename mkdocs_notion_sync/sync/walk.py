@@ -31,7 +31,7 @@ from .cache import Cache, CachedPage, DatabaseRecord, PageOutline, UnreadableEnt
 from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
 from .freshness import ISO, ChangeWindow, minute_window_start, reusable_unseen
 from .model import Page, PageKind, Source, SyncedTree
-from .publish import PublishRules, Verdict
+from .publish import Publishing, Verdict
 
 LISTING_LIMIT = 20_000
 """Page objects a cold build lists through search (200 requests at most) before asking
@@ -96,18 +96,10 @@ class SourceWalk:
         self._fetcher = (
             PageFetcher(api, cache, comments=settings.comments) if api is not None else None
         )
-        # include/exclude (sync/publish.py)
-        self._rules: dict[str, PublishRules] = {}
-        self._was_left_out: dict[str, dict[str, Any]] = {}
-        """What the last sync left out without fetching (Cache.left_out)."""
-        self._left_out_now: dict[str, dict[str, Any]] = {}
-        self.left_out: dict[str, str] = {}
-        """Page id -> title of every page this walk left out (links to them are text)."""
-        self._inside: set[str] = set()
-        """Pages included with everything below them."""
-        self._looking: set[str] = set()
-        """Pages walked only to look for included pages below them."""
+        self._publishing = Publishing(show_drafts=settings.show_drafts, was_left_out={})
+        """include/exclude (sync/publish.py)."""
         self._from_cache: dict[str, bool] = {}
+        """Whether each page counted came from the cache (to uncount pages left out)."""
 
     # -- the walk ---------------------------------------------------------------
 
@@ -117,7 +109,7 @@ class SourceWalk:
         sources = list(sources)
         embedded: dict[str, CachedPage] = {}
         self._source_ids = {source.id for source in sources}
-        self._was_left_out = self.cache.left_out()
+        self._publishing.was_left_out = self.cache.left_out()
         local_start = (datetime.now(timezone.utc) - timedelta(seconds=1)).strftime(ISO)
         try:
             if not self.settings.offline:
@@ -135,7 +127,7 @@ class SourceWalk:
                     embedded[page_id] = record
             self._drain()
             for root in roots:
-                self._settle(root)
+                self._publishing.settle(root, self._uncount)
         finally:
             self._cancel_pending()
             # Left-over listed objects are only space (a later walk never reads them), and
@@ -150,15 +142,16 @@ class SourceWalk:
                 self.api.server_now(first=True) if self.api.metrics.first_server_date else None
             )
             verified = (self._seen | self._verified_embeds) - self._unverified
-            self.cache.record_sync(started or local_start, verified, self._left_out_now)
-        self._report_left_out(roots)
+            left_out_now = self._publishing.left_out_now
+            self.cache.record_sync(started or local_start, verified, left_out_now)
+        self._publishing.report(roots)
         return SyncedTree(
             roots=roots,
             fetched=self.fetched,
             cached=self.cached,
             embeds=embedded,
             users=users,
-            left_out=self.left_out,
+            left_out=self._publishing.left_out,
         )
 
     def _keep_listed(self, batch: dict[str, dict[str, Any]]) -> None:
@@ -352,7 +345,7 @@ class SourceWalk:
             parent=parent,
             obj=record.obj,
         )
-        self._place(page, verdict)
+        self._publishing.place(page, verdict)
         self._submit_files(page_id, record)
         for child_kind, child_id in record.children:
             placeholder = Page(id=child_id, kind="page", title="", source=source, parent=page)
@@ -451,7 +444,7 @@ class SourceWalk:
             return cached, True
         if (
             known_obj is None
-            and page_id not in self._was_left_out
+            and page_id not in self._publishing.was_left_out
             and reusable_unseen(cached, self._window, page_id, comments=self.settings.comments)
         ):
             assert cached is not None
@@ -540,16 +533,12 @@ class SourceWalk:
             if database_id in self._seen:
                 return None
             self._seen.add(database_id)
-        rules = self._rules_of(source)
-        judged = parent is not None and rules.active and not parent.draft
-        inside = parent is not None and parent.id in self._inside
-        verdict = Verdict.PUBLISH
-        by_id = rules.verdict(database_id, None, inside=inside, leaf=False) if judged else None
-        if by_id is Verdict.LEAVE_OUT:
-            verdict = Verdict.LEAVE_OUT  # by id: not even queried
-            if not self.settings.show_drafts:
-                self._leave_out(database_id, None)
-                return None
+        publishing = self._publishing
+        judged: Verdict | None = Verdict.PUBLISH
+        if parent is not None and publishing.applies(source, parent):
+            judged = publishing.judge(database_id, source, parent, None, leaf=False)
+            if judged is None:
+                return None  # left out by id: not even queried
         try:
             database, schemas, entries = self._database(database_id, source)
         except NotionSyncError as error:
@@ -563,11 +552,15 @@ class SourceWalk:
                 return None
             self.warnings.warn(f"serving the cached copy of database {database_id}: {error}")
             database, schemas, entries = stored
-        if judged and verdict is not Verdict.LEAVE_OUT:
+        if (
+            parent is not None
+            and judged is not Verdict.LEAVE_OUT
+            and publishing.applies(source, parent)
+        ):
             # By title: a database's title comes with its query, so it costs that.
-            verdict = rules.verdict(database_id, title_of(database), inside=inside, leaf=False)
-            if verdict is Verdict.LEAVE_OUT and not self.settings.show_drafts:
-                self._leave_out(database_id, {"id": database_id, "title": title_of(database)})
+            title = title_of(database)
+            judged = publishing.judge(database_id, source, parent, title, leaf=False)
+            if judged is None:
                 return None
         page = Page(
             id=database_id,
@@ -577,7 +570,7 @@ class SourceWalk:
             parent=parent,
             obj=database,
         )
-        self._place(page, verdict)
+        publishing.place(page, judged or Verdict.PUBLISH)
         page.columns = columns_of(schemas)
         for entry in entries:
             if entry.get("in_trash") or entry.get("archived"):
@@ -627,12 +620,6 @@ class SourceWalk:
 
     # -- include and exclude (sync/publish.py) ------------------------------------------
 
-    def _rules_of(self, source: Source) -> PublishRules:
-        rules = self._rules.get(source.id)
-        if rules is None:
-            rules = self._rules[source.id] = PublishRules.of(source)
-        return rules
-
     def _judge(
         self,
         page_id: str,
@@ -642,23 +629,18 @@ class SourceWalk:
         known_obj: dict[str, Any] | None,
     ) -> tuple[Verdict, dict[str, Any] | None] | None:
         """The page's verdict and the object to load it with; None when it is left out
-        (then nothing of it is fetched). A source's root, a page with no rules to
-        apply and anything below a draft are published without a question."""
-        rules = self._rules_of(source)
-        if parent is None or not rules.active or parent.draft:
+        (then nothing of it is fetched)."""
+        publishing = self._publishing
+        if parent is None or not publishing.applies(source, parent):
             return Verdict.PUBLISH, known_obj
         title: str | None = None
-        if rules.needs_title:
+        if publishing.rules_of(source).needs_title:
             if known_obj is None:
                 title, known_obj = self._title_for_rules(page_id)
             else:
                 title = title_of(known_obj)
-        inside = parent.id in self._inside
-        verdict = rules.verdict(page_id, title, inside=inside, leaf=kind == "entry")
-        if verdict is Verdict.LEAVE_OUT and not self.settings.show_drafts:
-            self._leave_out(page_id, {"id": page_id, "title": title} if title is not None else None)
-            return None
-        return verdict, known_obj
+        verdict = publishing.judge(page_id, source, parent, title, leaf=kind == "entry")
+        return None if verdict is None else (verdict, known_obj)
 
     def _title_for_rules(self, page_id: str) -> tuple[str | None, dict[str, Any] | None]:
         """(title, full page object if one was at hand) of a page to judge by title,
@@ -673,8 +655,9 @@ class SourceWalk:
             or self._degraded
             or (self._window is not None and self._window.unchanged(page_id))
         )
-        if vouched and page_id in self._was_left_out:
-            stored = self._was_left_out[page_id].get("title")
+        was_left_out = self._publishing.was_left_out
+        if vouched and page_id in was_left_out:
+            stored = was_left_out[page_id].get("title")
             if isinstance(stored, str):
                 return stored, None
         elif vouched:
@@ -689,56 +672,9 @@ class SourceWalk:
             return None, None  # loading it asks again and reports the failure per on_error
         return title_of(obj), obj
 
-    def _leave_out(self, page_id: str, minimal: dict[str, Any] | None) -> None:
-        with self._lock:
-            self.left_out[page_id] = str((minimal or {}).get("title") or "")
-            self._left_out_now[page_id] = minimal or {}
-
-    def _place(self, page: Page, verdict: Verdict) -> None:
-        """Records what the page's verdict means for the pages below it."""
-        parent = page.parent
-        rules = self._rules_of(page.source)
-        if parent is None:
-            inside = rules.includes_all_below(page.id, page.title)
-        else:
-            page.draft = parent.draft or verdict is Verdict.LEAVE_OUT
-            inside = verdict is Verdict.PUBLISH
-        with self._lock:
-            if inside:
-                self._inside.add(page.id)
-            if verdict is Verdict.LOOK_BELOW:
-                self._looking.add(page.id)
-
-    def _settle(self, page: Page) -> bool:
-        """After the walk: a page walked only to look for included pages below it that
-        holds none is left out (or, with drafts shown, a draft). True when the page is
-        published and not a draft."""
-        kept: list[Page] = []
-        published_below = False
-        for child in page.children:
-            published = self._settle(child)
-            if published or child.draft:
-                kept.append(child)
-            published_below = published_below or published
-        page.children = kept
-        if page.id not in self._looking or published_below:
-            return not page.draft
-        for below in page.walk():
-            if self.settings.show_drafts:
-                below.draft = True
-                continue
-            self.left_out.setdefault(below.id, below.title)
-            cached = self._from_cache.pop(below.id, None)
-            if cached is not None:
-                self._count(cached=cached, by=-1)
-        return False
-
-    def _report_left_out(self, roots: list[Page]) -> None:
-        if self.left_out:
-            log.info(
-                "left out %d page(s) by include/exclude; nothing below them was fetched",
-                len(self.left_out),
-            )
-        drafts = sum(1 for root in roots for page in root.walk() if page.draft)
-        if drafts:
-            log.info("showing %d page(s) left out by include/exclude as drafts", drafts)
+    def _uncount(self, page_id: str) -> None:
+        """A page counted in the summary was left out after all (include found nothing
+        below it)."""
+        cached = self._from_cache.pop(page_id, None)
+        if cached is not None:
+            self._count(cached=cached, by=-1)
