@@ -317,3 +317,55 @@ def test_a_renderer_that_renders_itself_forever_is_cut_off_with_a_warning(
     site = _build(tmp_path, emulator, renderers={"callout": f"{name}:callout"})
     assert site.error is None, site.messages()
     assert any("nested deeper than 64" in w for w in site.warnings())
+
+
+def test_the_context_links_pages_files_and_urls_safely(tmp_path: Path, modules: Path) -> None:
+    name = _module(
+        modules,
+        "context_user",
+        """
+        def image(block, ctx):
+            data = ctx.payload()
+            src = ctx.asset_url(data)
+            caption = ctx.plain_text(data.get("caption"))
+            if src is None:
+                ctx.warn("an image without a local copy")
+                return ""
+            alt = ctx.html(caption)
+            return f'<figure class="mine"><img src="{ctx.html(src)}" alt="{alt}"></figure>'
+
+        def bookmark(block, ctx):
+            url = ctx.safe_url(ctx.payload().get("url", ""))
+            shown = ctx.escape(ctx.payload().get("url", ""))
+            return f"[{shown}]({url})" if url else shown
+
+        def link_to_page(block, ctx):
+            target = ctx.link_to_page(ctx.payload()["page_id"])
+            return f"[{ctx.escape(ctx.page.title)} links on]({target})" if target else ""
+        """,
+    )
+    space = workspace()
+    space["pages"][0]["blocks"] += [
+        {"image": {"file": {"generate": "png", "name": "x.png"}, "caption": SCRIPT}},
+        {"image": {"external": "https://example.org/far.png"}},
+        {"bookmark": "javascript:alert(1)"},
+        {"bookmark": "java\tscript:alert(1)"},
+        {"bookmark": "https://example.org/ok"},
+        {"link_to_page": {"page_id": OTHER}},
+    ]
+    renderers = {kind: f"{name}:{kind}" for kind in ("image", "bookmark", "link_to_page")}
+    with emulate(space) as emu:
+        cold = _build(tmp_path, emu, renderers=renderers)
+        warm = run_build(tmp_path / "site/mkdocs.yml")
+    for site in (cold, warm):
+        assert site.error is None, site.messages()
+        article = site.html("home/index.html").select_one("article")
+        assert article is not None
+        (figure,) = article.select("figure.mine")
+        image = figure.find("img")
+        assert image["alt"] == SCRIPT and (site.site / "home" / image["src"]).is_file()
+        assert article.find("script") is None
+        hrefs = [a["href"] for a in article.find_all("a")]
+        assert not any("javascript" in h.lower() for h in hrefs)
+        assert "https://example.org/ok" in hrefs and "other/" in hrefs
+        assert [w for w in site.warnings() if "context_user:image: an image without" in w]
