@@ -56,6 +56,10 @@ CUSTOM_TYPES: dict[str, str] = {
     "ApiUrl": "http(s) URL",
     "CacheDir": "folder",
     "MetricsFile": "file in site_dir",
+    "Renderers": "mapping of block type to renderer",
+    "BlockTypes": "list of block types",
+    "FrontMatterMap": "mapping of front-matter key to property",
+    "PagePatterns": "list of page titles, ids or URLs",
 }
 """Option classes of the package, by class name, where the Python type says too little."""
 
@@ -89,6 +93,8 @@ def describe_type(option: BaseConfigOption[Any]) -> str:
         return "one of " + ", ".join(f"`{choice}`" for choice in option.choices)
     if isinstance(option, c.URL):
         return "URL"
+    if isinstance(option, c.ListOfItems) and type(option).__name__ in CUSTOM_TYPES:
+        return CUSTOM_TYPES[type(option).__name__]
     if isinstance(option, c.ListOfItems):
         item: BaseConfigOption[Any] = option.option_type
         if isinstance(item, c.SubConfig):

@@ -26,11 +26,15 @@ from .log import log, redact
 from .options import (
     AllowedHosts,
     ApiUrl,
+    BlockTypes,
     CacheDir,
     Count,
+    FrontMatterMap,
     MetricsFile,
     NotionId,
     Number,
+    PagePatterns,
+    Renderers,
     SiteFolder,
     Token,
 )
@@ -53,6 +57,9 @@ class SourceConfig(base.Config):
     columns = c.Optional(c.ListOfItems(c.Type(str)))
     slug_property = c.Optional(c.Type(str))
     blog = c.Type(bool, default=False)
+    front_matter = FrontMatterMap()
+    include = PagePatterns()
+    exclude = PagePatterns()
 
 
 class SourceOption(c.SubConfig[SourceConfig]):
@@ -152,6 +159,19 @@ OPTION_HELP = {
     "the build with one line instead of sleeping",
     "max_rate_limit_wait": "seconds a build may spend waiting out Notion's rate limits in all; "
     "past it the build fails with one line",
+    "renderers": "block type -> your own renderer: `module:function`, an installed renderer's "
+    "name (entry points `mkdocs_notion_sync.renderers`), or `{renderer: ..., options: {...}}`; "
+    "see [Custom renderers](custom-renderers.md)",
+    "ignore_blocks": "block types left out without a warning (one INFO line per build counts "
+    "them), e.g. `[unsupported]` or `[button, ai_block]`",
+    "drafts_in_serve": "during `mkdocs serve`, show the pages `include`/`exclude` leave out, "
+    "marked as drafts (never in `mkdocs build`)",
+    "front_matter": "front-matter key -> the property that feeds it (`description: Summary`), "
+    "typed: dates as dates, multi-selects and people as lists",
+    "include": "publish only these subtrees: page title globs (`Guides*`), ids or URLs; the "
+    "source's root and the pages on the way to them are kept",
+    "exclude": "leave these subtrees out: page title globs (`Drafts`), ids or URLs; nothing "
+    "below them is fetched, and links to them become plain text",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -186,6 +206,9 @@ class NotionSyncConfig(base.Config):
     lock_timeout = Number(default=600, minimum=0, maximum=86_400)
     max_retry_after = Number(default=60, minimum=0, maximum=86_400)
     max_rate_limit_wait = Number(default=600, minimum=0, maximum=86_400)
+    renderers = Renderers()
+    ignore_blocks = BlockTypes()
+    drafts_in_serve = c.Type(bool, default=False)
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -252,6 +275,7 @@ def settings_from(
     docs_dir: str | Path | None,
     site_dir: str | Path | None = None,
     endpoint: Endpoint | None = None,
+    serving: bool = False,
 ) -> Settings:
     """The one Settings of a build: paths resolved against mkdocs.yml's folder (as
     Material's plugins resolve theirs), the token looked up, the demo's API if any."""
@@ -274,6 +298,9 @@ def settings_from(
             columns=tuple(s.columns) if s.columns else None,
             slug_property=s.slug_property,
             blog=s.blog,
+            front_matter=tuple(s.front_matter.items()),
+            include=tuple(s.include),
+            exclude=tuple(s.exclude),
         )
         for s in config.sources
     )
@@ -300,4 +327,8 @@ def settings_from(
         lock_timeout=config.lock_timeout,
         max_retry_after=config.max_retry_after,
         max_rate_limit_wait=config.max_rate_limit_wait,
+        renderers=tuple(config.renderers.values()),
+        ignore_blocks=tuple(config.ignore_blocks),
+        drafts_in_serve=config.drafts_in_serve,
+        serving=serving,
     )

@@ -113,3 +113,8 @@ class CacheError(NotionSyncError):
     """The cache under cache_dir cannot be used as it is: a disk that is full, failing
     or read-only, a folder that cannot be made, an entry that cannot be read, or another
     build holding it too long. The cache itself is left as it was."""
+
+
+class RendererError(NotionSyncError):
+    """A custom renderer (the `renderers` option) raised, or returned something other
+    than Markdown or None: the message names the callable, the block and the page."""

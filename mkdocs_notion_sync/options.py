@@ -4,6 +4,8 @@ what to write instead (MkDocs prints the message with the option's name)."""
 from __future__ import annotations
 
 import posixpath
+import re
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -12,6 +14,8 @@ from .credentials import token_problem
 from .log import redact
 from .notion.ids import parse_notion_id
 from .places import api_url_problem, site_file
+from .render.custom import CustomRenderer
+from .render.loader import RendererNotFound, load_renderer
 from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR
 from .site.netguard import parse_allowed
 
@@ -164,3 +168,144 @@ class AllowedHosts(c.ListOfItems[str]):
             except ValueError as error:
                 raise ValidationError(str(error)) from None
         return [host.strip() for host in hosts]
+
+
+_BLOCK_TYPE = re.compile(r"[a-z][a-z0-9_]{0,63}")
+PART_OF_PARENT = {"table_row": "table", "column": "column_list"}
+"""Block types drawn by their parent block, never on their own."""
+
+
+def block_type_problem(name: object) -> str | None:
+    """Why `name` cannot be a block type in `renderers` or `ignore_blocks`, or None."""
+    if not isinstance(name, str) or not _BLOCK_TYPE.fullmatch(name):
+        return (
+            f"{name!r} is not a Notion block type (lower case, like 'callout', 'to_do' or "
+            "'unsupported')"
+        )
+    if name in PART_OF_PARENT:
+        return (
+            f"'{name}' blocks are drawn by their '{PART_OF_PARENT[name]}' block; name "
+            f"'{PART_OF_PARENT[name]}' instead"
+        )
+    return None
+
+
+class Renderers(c.Type[dict]):  # type: ignore[type-arg]
+    """Block type -> the renderer that draws it: `module:function`, an installed
+    renderer's entry-point name, or `{renderer: ..., options: {...}}`. Each is imported
+    here, so a name that does not load is a configuration error naming the option."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, CustomRenderer]:
+        if value is None:
+            return {}
+        mapping = super().run_validation(value)
+        loaded: dict[str, CustomRenderer] = {}
+        for block_type, spec in mapping.items():
+            problem = block_type_problem(block_type)
+            if problem:
+                raise ValidationError(problem)
+            target, options = _renderer_spec(block_type, spec)
+            try:
+                loaded[block_type] = load_renderer(block_type, target, options)
+            except RendererNotFound as error:
+                raise ValidationError(f"{block_type}: {error}") from None
+        return loaded
+
+
+def _renderer_spec(block_type: str, spec: object) -> tuple[str, dict[str, Any]]:
+    if isinstance(spec, str) and spec.strip():
+        return spec, {}
+    if isinstance(spec, dict) and set(spec) <= {"renderer", "options"}:
+        target, options = spec.get("renderer"), spec.get("options", {})
+        if isinstance(target, str) and target.strip() and isinstance(options, dict):
+            return target, options
+    raise ValidationError(
+        f"{block_type}: expected `module:function`, an installed renderer's name, or "
+        f"{{renderer: module:function, options: {{...}}}}, not {spec!r}"
+    )
+
+
+class BlockTypes(c.ListOfItems[str]):
+    """Block types; one string is read as a comma-separated list (for the environment:
+    `NOTION_SYNC_IGNORE_BLOCKS=button,ai_block`)."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=[])
+
+    def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        names = super().run_validation(value)
+        for name in names:
+            problem = block_type_problem(name)
+            if problem:
+                raise ValidationError(problem)
+        return list(dict.fromkeys(names))
+
+
+class PagePatterns(c.ListOfItems[str]):
+    """Pages by title glob (`Drafts`, `Draft*`), id or Notion URL; an id or URL is kept
+    as the dashed id, so every spelling of one page matches it."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=[])
+
+    def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        patterns = []
+        for text in super().run_validation(value):
+            stripped = " ".join(text.split())
+            if not stripped:
+                raise ValidationError("an empty entry names no page; write a title, id or URL")
+            page_id = parse_notion_id(stripped)
+            looks_like_url = "://" in stripped or stripped.startswith(
+                ("notion.so/", "www.notion.so/", "app.notion.com/")
+            )
+            if page_id is None and looks_like_url:
+                raise ValidationError(
+                    f"{stripped!r} is a URL without a Notion page id; copy the page's link "
+                    "from Notion (Share > Copy link), or write its title"
+                )
+            patterns.append(page_id or stripped)
+        return patterns
+
+
+RESERVED_FRONT_MATTER = {
+    "notion_id": "the plugin writes it",
+    "notion_url": "the plugin writes it",
+    "notion_edit_url": "the plugin writes it (the edit link)",
+    "last_edited_time": "the plugin writes it",
+    "properties": "the plugin writes it (every property of a database entry)",
+    "template": "a page's template is the site's choice, and a missing one fails the build",
+}
+_FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
+class FrontMatterMap(c.Type[dict]):  # type: ignore[type-arg]
+    """Front-matter key -> the property that feeds it (`description: Summary`)."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        if value is None:
+            return {}
+        mapping = super().run_validation(value)
+        result: dict[str, str] = {}
+        for key, name in mapping.items():
+            if not isinstance(key, str) or not _FRONT_MATTER_KEY.fullmatch(key):
+                raise ValidationError(f"{key!r} is not a front-matter key (like 'description')")
+            if key in RESERVED_FRONT_MATTER:
+                raise ValidationError(
+                    f"'{key}' cannot come from a property: {RESERVED_FRONT_MATTER[key]}"
+                )
+            if not isinstance(name, str) or not name.strip():
+                raise ValidationError(
+                    f"{key}: expected the name of a Notion property (like 'Summary'), not {name!r}"
+                )
+            result[key] = name
+        return result

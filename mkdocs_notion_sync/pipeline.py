@@ -188,6 +188,7 @@ def build(
         }
         staging.prune()
         rendered_embeds = {r: composer.render_embed(r) for r in requests}
+        composer.notes.report(warnings)
         used = assets.published()
         report.pages_total = len(documents)
         report.pages_fetched = tree.fetched

@@ -67,6 +67,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 docs_dir=config.docs_dir,
                 site_dir=config.site_dir,
                 endpoint=self.demo if self.config.demo else None,
+                serving=self.serving,
             )
         except NotionSyncError as error:
             raise PluginError(f"notion-sync: {redact(str(error))}") from None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .render.custom import CustomRenderer
 from .sync.model import Source
 
 DEFAULT_API_URL = "https://api.notion.com"
@@ -53,13 +54,28 @@ class Settings:
     """Seconds: the longest Retry-After obeyed; a longer one fails the request."""
     max_rate_limit_wait: float = 600.0
     """Seconds a build may spend waiting out Retry-After in all."""
+    renderers: tuple[CustomRenderer, ...] = ()
+    """The site's own block renderers (render/custom.py), one per block type."""
+    ignore_blocks: tuple[str, ...] = ()
+    """Block types left out without a warning."""
+    drafts_in_serve: bool = False
+    """Under `mkdocs serve`, show the pages include/exclude leave out, as drafts."""
+    serving: bool = False
+    """The build is `mkdocs serve`'s (set by the plugin, not an option)."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple
         # so that two equal configurations compare equal.
         object.__setattr__(self, "sources", tuple(self.sources))
         object.__setattr__(self, "download_allowed_hosts", tuple(self.download_allowed_hosts))
+        object.__setattr__(self, "renderers", tuple(self.renderers))
+        object.__setattr__(self, "ignore_blocks", tuple(self.ignore_blocks))
 
     @property
     def max_asset_bytes(self) -> int:
         return int(self.max_asset_size * 1024 * 1024)
+
+    @property
+    def show_drafts(self) -> bool:
+        """Pages left out by include/exclude are shown, marked as drafts."""
+        return self.drafts_in_serve and self.serving

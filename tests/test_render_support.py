@@ -59,6 +59,9 @@ class FakeContext:
         anchor = f"#{block_anchor(block_id)}" if block_id else ""
         return f"../pages/{compact[:8]}.md{anchor}"
 
+    def is_left_out(self, page_id: str) -> bool:
+        return False
+
     def rewrite_url(self, url: str) -> str:
         return "../pages/from-notion.md" if "notion.so" in url else url
 

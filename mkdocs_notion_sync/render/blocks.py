@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import NotionSyncError
 from . import callouts, layout, media, pages
 from .context import Block, RenderContext
+from .custom import SKIPPED, Dispatch
 from .lists import LIST_BREAK, LIST_TYPES, render_list
 from .rich_text import colour_class
 from .walk import MAX_DEPTH, Walk, children, details, payload
@@ -26,9 +28,11 @@ Renderer = Callable[[Block, Walk], str]
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 
-def render_blocks(blocks: list[Block], ctx: RenderContext) -> str:
-    """A page body in Markdown, ending with one newline."""
-    return render(blocks, Walk(ctx)).strip("\n") + "\n"
+def render_blocks(blocks: list[Block], ctx: RenderContext, dispatch: Dispatch | None = None) -> str:
+    """A page body in Markdown, ending with one newline; `dispatch` brings the site's
+    custom renderers and ignored block types (render/custom.py)."""
+    active = dispatch if dispatch is not None and dispatch.active else None
+    return render(blocks, Walk(ctx, dispatch=active)).strip("\n") + "\n"
 
 
 def block_anchor(block_id: str) -> str:
@@ -49,17 +53,21 @@ def render(blocks: Any, walk: Walk) -> str:
         return ""
     chunks: list[str] = []
     last_was_list = False
-    index, count = 0, len(blocks)
+    units = _dispatched(blocks, walk)
+    index, count = 0, len(units)
     while index < count:
-        block = blocks[index]
+        block = units[index]
         index += 1
-        if not isinstance(block, dict):
+        if isinstance(block, str):
+            if block:  # a custom renderer's Markdown
+                chunks.append(block)
+                last_was_list = False
             continue
         kind = block.get("type")
         if isinstance(kind, str) and kind in LIST_TYPES:
             items = [block]
             while index < count:
-                following = blocks[index]
+                following = units[index]
                 if not isinstance(following, dict) or following.get("type") != kind:
                     break
                 items.append(following)
@@ -76,6 +84,22 @@ def render(blocks: Any, walk: Walk) -> str:
     return "\n\n".join(chunks)
 
 
+def _dispatched(blocks: list[Any], walk: Walk) -> list[Block | str]:
+    """The blocks to render in order, with ignored ones dropped and those a custom
+    renderer drew replaced by its Markdown (before list items are grouped, so a
+    renderer for `to_do` gets each item)."""
+    dispatch = walk.dispatch
+    units: list[Block | str] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        outcome = dispatch.handle(block, walk) if dispatch is not None else None
+        if outcome is SKIPPED:
+            continue
+        units.append(outcome if isinstance(outcome, str) else block)
+    return units
+
+
 def render_block(block: Block, walk: Walk) -> str:
     """One block; a malformed block becomes a placeholder, never an exception."""
     kind = block.get("type")
@@ -84,6 +108,8 @@ def render_block(block: Block, walk: Walk) -> str:
         return unsupported(block, walk)
     try:
         return renderer(block, walk)
+    except NotionSyncError:
+        raise  # a custom renderer inside this block failed: that fails the build
     except Exception as error:  # a bad block must not cost the whole page
         walk.ctx.warn(f"could not render {kind} block {block.get('id')}: {error!r}")
         return _placeholder(str(kind))

@@ -31,9 +31,16 @@ class RenderContext(Protocol):
         database, or None when it is not part of the site."""
         ...
 
+    def is_left_out(self, page_id: str) -> bool:
+        """Whether the page is left out of the site on purpose (a source's include or
+        exclude): its child_page block is not shown, and links to it are plain text
+        that the build reports once, not one warning each."""
+        ...
+
     def rewrite_url(self, url: str) -> str:
         """A link found in content: Notion URLs of synced pages become site links, others
-        come back unchanged (a Notion URL outside the site is warned about once)."""
+        come back unchanged (a Notion URL outside the site is warned about once); ""
+        for a page left out on purpose, whose link becomes plain text."""
         ...
 
     def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:

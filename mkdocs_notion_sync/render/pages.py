@@ -13,6 +13,8 @@ def child_page(block: Block, walk: Walk) -> str:
     title = payload(block).get("title")
     title = " ".join(title.split()) if isinstance(title, str) and title.strip() else "Untitled"
     block_id = block.get("id")
+    if isinstance(block_id, str) and walk.ctx.is_left_out(block_id):
+        return ""  # include/exclude left the sub-page out: it stays out of sight
     target = walk.ctx.link_to_page(block_id) if isinstance(block_id, str) else None
     return _page_link(title, target)
 
@@ -26,7 +28,7 @@ def link_to_page(block: Block, walk: Walk) -> str:
     title = data.get("title")
     title = title if isinstance(title, str) and title.strip() else "Linked page"
     target = walk.ctx.link_to_page(target_id)
-    if target is None:
+    if target is None and not walk.ctx.is_left_out(target_id):
         walk.ctx.warn(
             f"link_to_page {block.get('id')} points to {target_id}, which is not part of the site"
         )

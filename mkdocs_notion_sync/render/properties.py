@@ -71,7 +71,7 @@ def _number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _web_address(value: str) -> str:
+def web_address(value: str) -> str:
     """A URL property is a web address: Notion opens `example.com` as a site, so a
     value without a scheme gets `https://` rather than becoming a link inside ours."""
     text = value.strip()
@@ -141,7 +141,7 @@ def property_cell(
         return ", ".join(links)
     if kind in ("url", "email") and isinstance(value, str) and value:
         if kind == "url":
-            target = link_target(_web_address(value), ctx)
+            target = link_target(web_address(value), ctx)
         else:
             target = safe_url("mailto:" + value)
         shown = _escape_cell(value)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..notion.objects import payload
 from .context import RenderContext
 from .rich_text import inline
+
+if TYPE_CHECKING:
+    from .custom import Dispatch
 
 __all__ = ["MAX_DEPTH", "Walk", "children", "details", "indent", "payload"]
 
@@ -27,12 +30,14 @@ class Walk:
     ctx: RenderContext
     depth: int = 0
     nested: bool = False
+    dispatch: Dispatch | None = None
+    """The page's custom renderers and ignored block types (render/custom.py), if any."""
 
     def inline(self, rich_text: Any, *, cell: bool = False) -> str:
         return inline(rich_text, self.ctx, cell=cell)
 
     def deeper(self, *, nested: bool) -> Walk:
-        return Walk(self.ctx, self.depth + 1, nested or self.nested)
+        return Walk(self.ctx, self.depth + 1, nested or self.nested, self.dispatch)
 
 
 def children(block: dict[str, Any]) -> list[Any]:

@@ -59,7 +59,7 @@ def blog_meta(entry: Page, known_authors: set[str]) -> dict[str, Any]:
             first_date = str(value["start"])
         elif kind in ("select", "multi_select") and lowered in ("category", "categories"):
             names = plain_property(prop).split(", ") if plain_property(prop) else []
-            categories.extend(name.translate(_NO_TAGS) for name in names)
+            categories.extend(category_name(name) for name in names)
         elif kind == "people" and isinstance(value, list):
             authors.extend(
                 slugify(str(u.get("name") or u.get("id"))) for u in value if isinstance(u, dict)
@@ -73,6 +73,11 @@ def blog_meta(entry: Page, known_authors: set[str]) -> dict[str, Any]:
     # URL from it (`{date}/{slug}`), so two posts of one title and day stay apart.
     meta["slug"] = path_slug(entry)
     return meta
+
+
+def category_name(name: str) -> str:
+    """A blog category as Material shows it (see `_NO_TAGS`)."""
+    return name.translate(_NO_TAGS)
 
 
 def _day(value: str | None) -> date | None:

@@ -7,14 +7,16 @@ body is in memory at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
 
 from ..log import Warnings
+from ..notion.ids import is_notion_url, parse_notion_url
 from ..notion.objects import find_block, iter_blocks, title_of
 from ..render import render_blocks, render_rich_text
+from ..render.custom import Dispatch, PageInfo
 from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
 from ..render.urls import safe_url
@@ -25,6 +27,8 @@ from .assets import SITE_FOLDER, AssetStore, Lookup
 from .blog import BlogAuthors, blog_meta
 from .databases import index_table
 from .embeds import EmbedRequest
+from .front_matter import mapped_front_matter, unknown_properties
+from .notes import BuildNotes, PageNotes
 from .paths import SiteLinks, relative_link
 
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -35,25 +39,43 @@ class PageContext:
     """The converter's questions, answered for one page of the site."""
 
     def __init__(
-        self, page: Page, links: SiteLinks, assets: AssetStore, warnings: Warnings
+        self,
+        page: Page,
+        links: SiteLinks,
+        assets: AssetStore,
+        warnings: Warnings,
+        left_out: Mapping[str, str] | None = None,
     ) -> None:
         self.page = page
         self._links = links
         self._assets = assets
         self._warnings = warnings
+        self._left_out = left_out or {}
         self._warned: set[str] = set()
         self.warnings: list[str] = []
         """What this page warned about, replayed when its rendering is reused."""
         self.asset_names: list[str] = []
+        self.notes = PageNotes()
+        """Block types met, blocks ignored, links to left-out pages (site/notes.py)."""
 
     @property
     def page_title(self) -> str:
         return self.page.title
 
     def link_to_page(self, page_id: str, block_id: str | None = None) -> str | None:
+        if page_id in self._left_out:
+            self.notes.left_out_links.add(page_id)
+            return None
         return self._links.link(self.page.path, page_id, block_id)
 
+    def is_left_out(self, page_id: str) -> bool:
+        return page_id in self._left_out
+
     def rewrite_url(self, url: str) -> str:
+        parsed = parse_notion_url(url) if is_notion_url(url) else None
+        if parsed is not None and parsed[0] in self._left_out:
+            self.notes.left_out_links.add(parsed[0])
+            return ""
         return self._links.rewrite(self.page.path, url, self.warn)
 
     def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
@@ -90,6 +112,13 @@ class PageContext:
         line = f'page "{self.page.title}" ({self.page.path}): {message}'
         self.warnings.append(line)
         self._warnings.warn(line)
+
+
+DRAFT_NOTICE = (
+    '!!! warning "Draft"\n\n    This page is left out of the published site by its '
+    "source's `include` or `exclude`; only `mkdocs serve` (with `drafts_in_serve`) shows "
+    "it.\n\n"
+)
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -145,12 +174,35 @@ class PageComposer:
         self.edit_link = settings.edit_link
         self.blog_authors = BlogAuthors(settings.docs_dir)
         self.links = SiteLinks(tree.pages())
+        self.renderers = settings.renderers
+        self.ignore_blocks = settings.ignore_blocks
+        self.link_titles = {**{k: v for k, v in tree.left_out.items() if v}, **self.links.titles}
+        """Titles link_to_page blocks show: the site's pages, and the left-out ones."""
+        self.notes = BuildNotes(tree.left_out)
+        """What the pages noted, for the build's lines (reused renders add theirs)."""
         for page in tree.pages():
             _name_people(page.obj, tree.users)
+        for line in unknown_properties(settings.sources, tree.pages()):
+            warnings.warn(line)
+
+    def context(self, page: Page) -> PageContext:
+        return PageContext(page, self.links, self.assets, self.warnings, self.tree.left_out)
+
+    def _render(self, blocks: list[dict[str, Any]], page: Page, ctx: PageContext) -> str:
+        """The blocks through the site's renderers; what they met goes to ctx.notes."""
+        dispatch = Dispatch(
+            self.renderers,
+            self.ignore_blocks,
+            PageInfo(page.id, page.title, page.path, page.url),
+        )
+        markdown = render_blocks(blocks, ctx, dispatch)
+        ctx.notes.kinds |= dispatch.kinds
+        ctx.notes.ignored.update(dispatch.ignored)
+        return markdown
 
     def compose(self, page: Page) -> tuple[str, PageContext]:
         """The page's Markdown, and the context that saw its warnings and files."""
-        ctx = PageContext(page, self.links, self.assets, self.warnings)
+        ctx = self.context(page)
         notion_url = safe_url(page.url) or ""
         meta: dict[str, Any] = {
             "title": page.title,
@@ -161,6 +213,10 @@ class PageComposer:
         if self.edit_link and notion_url:
             meta["notion_edit_url"] = notion_url
         parts = [f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n"]
+        if page.draft:
+            parts.append(DRAFT_NOTICE)
+            if page.source.blog and page.kind == "entry":
+                meta["draft"] = True  # Material's blog shows drafts only while serving
         if page.kind == "database":
             description = page.obj.get("description") or []
             if description:
@@ -171,6 +227,10 @@ class PageComposer:
             meta.update(property_front_matter(page.obj.get("properties") or {}))
             if page.source.blog:
                 meta.update(blog_meta(page, self.blog_authors(page)))
+        if page.source.front_matter:
+            known = self.blog_authors(page) if page.source.blog else None
+            titles = self.links.titles
+            meta.update(mapped_front_matter(page, titles=titles, blog_authors=known, warn=ctx.warn))
         cover = page.obj.get("cover")
         if isinstance(cover, dict):
             url = ctx.asset_url(cover, page.id)
@@ -181,8 +241,8 @@ class PageComposer:
             parts.append(self._properties_table(page, ctx))
         cached = self.body_of(page)
         if cached is not None:
-            _title_links(cached.blocks, self.links.titles)
-            parts.append(render_blocks(cached.blocks, ctx))
+            _title_links(cached.blocks, self.link_titles)
+            parts.append(self._render(cached.blocks, page, ctx))
             if cached.comments:
                 parts.append(_comments(cached.comments, ctx))
         return front_matter(meta) + "".join(parts), ctx
@@ -211,7 +271,7 @@ class PageComposer:
             obj=record.obj,
             path=request.host_path,
         )
-        ctx = PageContext(host, self.links, self.assets, self.warnings)
+        ctx = self.context(host)
         blocks = record.blocks
         if request.block_id:
             found = find_block(blocks, request.block_id)
@@ -221,8 +281,10 @@ class PageComposer:
                 )
                 return ""
             blocks = [found]
-        _title_links(blocks, self.links.titles)
-        return render_blocks(blocks, ctx)
+        _title_links(blocks, self.link_titles)
+        markdown = self._render(blocks, host, ctx)
+        self.notes.add(host.path, ctx.notes)
+        return markdown
 
 
 def _comments(comments: list[dict[str, Any]], ctx: PageContext) -> str:
@@ -239,6 +301,12 @@ def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
     """Partial user objects (`{"object": "user", "id": ...}`) get the member's name."""
     if not users:
         return
+    for field in ("created_by", "last_edited_by"):  # the page's own, for front_matter
+        person = obj.get(field)
+        if isinstance(person, dict) and not person.get("name"):
+            known = users.get(str(person.get("id")))
+            if known and known.get("name"):
+                person["name"] = known["name"]
     for prop in (obj.get("properties") or {}).values():
         if not isinstance(prop, dict):
             continue

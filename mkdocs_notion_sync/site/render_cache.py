@@ -3,7 +3,11 @@ rendered, and whose staged file is still there, keeps that file.
 
 A page's render key digests everything its Markdown depends on: the site as a whole
 (every page's path and title, people's names, the edit_link option, this version of the
-converter) and the page itself (its path, when it was fetched, its last edit).
+converter, the pages left out by include/exclude), the page itself (its path, when it
+was fetched, its last edit, its source's front_matter, whether it is a draft), and the
+custom renderers and ignored block types of the block types it holds: so changing a
+renderer renders again only the pages with blocks of its type. The page's block types
+are known from its last rendering (its record's notes, site/notes.py).
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from .. import __version__
 from ..sync.cache import Cache
 from ..sync.model import Page
 from .compose import PageComposer
+from .notes import PageNotes
 
-RenderRecord = tuple[str, list[str], list[str]]
-"""(render key, warnings, stored file names) of a rendered page."""
+RenderRecord = tuple[str, list[str], list[str], dict[str, Any]]
+"""(render key, warnings, stored file names, notes) of a rendered page."""
 
 RENDER_FORMAT = 2
 """Bump when the Markdown the composer writes changes, so cached renders are redone
@@ -52,7 +57,18 @@ class RenderCache:
             sorted(composer.links.paths.items()),
             sorted(composer.links.titles.items()),
             sorted((uid, str(user.get("name"))) for uid, user in composer.tree.users.items()),
+            sorted(composer.tree.left_out),
         )
+
+    def _full_key(self, key: str, kinds: set[str] | list[str]) -> str:
+        """The page's key with the renderers and ignored types of its block types."""
+        composer = self.composer
+        touched = set(kinds)
+        renderers = sorted(
+            (r.block_type, r.fingerprint) for r in composer.renderers if r.block_type in touched
+        )
+        ignored = sorted(touched.intersection(composer.ignore_blocks))
+        return _digest(key, renderers, ignored)
 
     def plan(self, staged: Callable[[str], bool]) -> list[Planned]:
         """(page, render key, whether the staged copy can stay) for every page. Pages
@@ -63,17 +79,27 @@ class RenderCache:
                 continue  # Material's blog plugin owns the blog's index page
             key = self._render_key(page)
             stored = self.cache.renders.get(page.id) if key else None
-            reuse = bool(key and stored and self._reusable(stored, key) and staged(page.path))
-            if reuse and stored is not None:
+            notes = PageNotes.from_stored(stored[3]) if stored and len(stored) == 4 else None
+            reuse = bool(
+                key
+                and stored
+                and notes is not None
+                and self._reusable(stored, self._full_key(key, notes.kinds))
+                and staged(page.path)
+            )
+            if reuse and stored is not None and notes is not None:
                 self.composer.assets.used.update(stored[2])
+                self.composer.notes.add(page.title, notes)
             planned.append((page, key, reuse))
         return planned
 
     def render(self, page: Page, key: str | None) -> str:
         """The page's Markdown, remembering what it depended on when it has a key."""
         markdown, ctx = self.composer.compose(page)
+        self.composer.notes.add(page.title, ctx.notes)
         if key:
-            record: RenderRecord = (key, ctx.warnings, ctx.asset_names)
+            full_key = self._full_key(key, ctx.notes.kinds)
+            record: RenderRecord = (full_key, ctx.warnings, ctx.asset_names, ctx.notes.stored())
             self.cache.renders.put(page.id, record)
         return markdown
 
@@ -81,7 +107,7 @@ class RenderCache:
         """Same inputs, no warnings last time (a failed download may work now), and
         every file it used still stored."""
         return (
-            len(stored) == 3
+            len(stored) == 4
             and stored[0] == key
             and not stored[1]
             and all(self.composer.assets.path_of(name).is_file() for name in stored[2])
@@ -95,5 +121,13 @@ class RenderCache:
         outline = self.cache.get_outline(page.id)
         if outline is None:
             return None
-        parts = (self._site_digest, page.id, page.path, outline.fetched_at, page.last_edited_time)
+        parts = (
+            self._site_digest,
+            page.id,
+            page.path,
+            outline.fetched_at,
+            page.last_edited_time,
+            repr(page.source.front_matter),
+            "draft" if page.draft else "",
+        )
         return hashlib.sha1("|".join(parts).encode()).hexdigest()

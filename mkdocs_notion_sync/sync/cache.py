@@ -235,10 +235,24 @@ class Cache:
         value = self._meta.get("validated")
         return set(value) if isinstance(value, list) else None
 
-    def record_sync(self, started: str, validated: Iterable[str]) -> None:
+    def record_sync(
+        self,
+        started: str,
+        validated: Iterable[str],
+        left_out: Mapping[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """`left_out`: see `left_out()`; written with the rest, so the two always agree."""
         with self.writing(), self._store.transact():
             self._store.set(self._meta._key("last_sync"), started)
             self._store.set(self._meta._key("validated"), sorted(validated))
+            self._store.set(self._meta._key("left_out"), dict(left_out or {}))
+
+    def left_out(self) -> dict[str, dict[str, Any]]:
+        """Pages the last sync left out (include/exclude) without fetching them, with
+        their objects as it saw them (`{}` when it judged by id alone). Their cached
+        copies, if any, are older than that sync, so they are never reused unseen."""
+        value = self._meta.get("left_out")
+        return value if isinstance(value, dict) else {}
 
     def users(self) -> dict[str, dict[str, Any]] | None:
         value = self._meta.get("users")

@@ -25,6 +25,13 @@ class Source:
     columns: tuple[str, ...] | None = None
     slug_property: str | None = None
     blog: bool = False
+    front_matter: tuple[tuple[str, str], ...] = ()
+    """(front-matter key, property name) pairs, in the order mkdocs.yml lists them."""
+    include: tuple[str, ...] = ()
+    """Title globs and ids (sync/publish.py): when any are given, only the subtrees they
+    name are published (and the pages on the way to them)."""
+    exclude: tuple[str, ...] = ()
+    """Title globs and ids of subtrees left out of the site (sync/publish.py)."""
 
 
 @dataclass(eq=False)
@@ -43,6 +50,9 @@ class Page:
     """Site path of the Markdown file (`handbook/guide/index.md`), set by links."""
     columns: list[str] = field(default_factory=list)
     """For a database: its property names in schema order (title first)."""
+    draft: bool = False
+    """Left out by the source's include/exclude, shown only because `mkdocs serve`
+    runs with `drafts_in_serve`."""
 
     @property
     def last_edited_time(self) -> str:
@@ -70,6 +80,9 @@ class SyncedTree:
     """Page id -> cached page (object and blocks) of pages embedded in hand-written pages."""
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Workspace members by id, to name people that Notion returns as bare ids."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Page id -> title ("" when unknown) of the pages include/exclude left out: links
+    to them become plain text."""
 
     def pages(self) -> Iterator[Page]:
         for root in self.roots:

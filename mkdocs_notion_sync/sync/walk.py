@@ -31,6 +31,7 @@ from .cache import Cache, CachedPage, DatabaseRecord, PageOutline, UnreadableEnt
 from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
 from .freshness import ISO, ChangeWindow, minute_window_start, reusable_unseen
 from .model import Page, PageKind, Source, SyncedTree
+from .publish import Publishing, Verdict
 
 LISTING_LIMIT = 20_000
 """Page objects a cold build lists through search (200 requests at most) before asking
@@ -95,6 +96,10 @@ class SourceWalk:
         self._fetcher = (
             PageFetcher(api, cache, comments=settings.comments) if api is not None else None
         )
+        self._publishing = Publishing(show_drafts=settings.show_drafts, was_left_out={})
+        """include/exclude (sync/publish.py)."""
+        self._from_cache: dict[str, bool] = {}
+        """Whether each page counted came from the cache (to uncount pages left out)."""
 
     # -- the walk ---------------------------------------------------------------
 
@@ -104,6 +109,7 @@ class SourceWalk:
         sources = list(sources)
         embedded: dict[str, CachedPage] = {}
         self._source_ids = {source.id for source in sources}
+        self._publishing.was_left_out = self.cache.left_out()
         local_start = (datetime.now(timezone.utc) - timedelta(seconds=1)).strftime(ISO)
         try:
             if not self.settings.offline:
@@ -120,6 +126,8 @@ class SourceWalk:
                 if record is not None:
                     embedded[page_id] = record
             self._drain()
+            for root in roots:
+                self._publishing.settle(root, self._uncount)
         finally:
             self._cancel_pending()
             # Left-over listed objects are only space (a later walk never reads them), and
@@ -134,9 +142,16 @@ class SourceWalk:
                 self.api.server_now(first=True) if self.api.metrics.first_server_date else None
             )
             verified = (self._seen | self._verified_embeds) - self._unverified
-            self.cache.record_sync(started or local_start, verified)
+            left_out_now = self._publishing.left_out_now
+            self.cache.record_sync(started or local_start, verified, left_out_now)
+        self._publishing.report(roots)
         return SyncedTree(
-            roots=roots, fetched=self.fetched, cached=self.cached, embeds=embedded, users=users
+            roots=roots,
+            fetched=self.fetched,
+            cached=self.cached,
+            embeds=embedded,
+            users=users,
+            left_out=self._publishing.left_out,
         )
 
     def _keep_listed(self, batch: dict[str, dict[str, Any]]) -> None:
@@ -309,6 +324,10 @@ class SourceWalk:
             if page_id in self._seen:
                 return None  # a page reachable twice (link cycles, moved pages) is kept once
             self._seen.add(page_id)
+        judged = self._judge(page_id, kind, source, parent, known_obj)
+        if judged is None:
+            return None
+        verdict, known_obj = judged
         try:
             record = self._load(page_id, known_obj)
         except NotionSyncError as error:
@@ -326,6 +345,7 @@ class SourceWalk:
             parent=parent,
             obj=record.obj,
         )
+        self._publishing.place(page, verdict)
         self._submit_files(page_id, record)
         for child_kind, child_id in record.children:
             placeholder = Page(id=child_id, kind="page", title="", source=source, parent=page)
@@ -372,6 +392,7 @@ class SourceWalk:
         record, from_cache = self._load_record(page_id, known_obj)
         if counted:
             self._count(cached=from_cache)
+            self._from_cache[page_id] = from_cache
         self._replay(record)
         return record
 
@@ -421,8 +442,10 @@ class SourceWalk:
                     f"page {page_id} is not in the cache; build once online (unset offline) first"
                 )
             return cached, True
-        if known_obj is None and reusable_unseen(
-            cached, self._window, page_id, comments=self.settings.comments
+        if (
+            known_obj is None
+            and page_id not in self._publishing.was_left_out
+            and reusable_unseen(cached, self._window, page_id, comments=self.settings.comments)
         ):
             assert cached is not None
             return cached, True
@@ -430,12 +453,12 @@ class SourceWalk:
         assert self._fetcher is not None
         return self._fetcher.load(page_id, obj, cached)
 
-    def _count(self, *, cached: bool) -> None:
+    def _count(self, *, cached: bool, by: int = 1) -> None:
         with self._lock:
             if cached:
-                self.cached += 1
+                self.cached += by
             else:
-                self.fetched += 1
+                self.fetched += by
 
     def _submit_files(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
@@ -510,6 +533,12 @@ class SourceWalk:
             if database_id in self._seen:
                 return None
             self._seen.add(database_id)
+        publishing = self._publishing
+        judged: Verdict | None = Verdict.PUBLISH
+        if parent is not None and publishing.applies(source, parent):
+            judged = publishing.judge(database_id, source, parent, None, leaf=False)
+            if judged is None:
+                return None  # left out by id: not even queried
         try:
             database, schemas, entries = self._database(database_id, source)
         except NotionSyncError as error:
@@ -523,6 +552,16 @@ class SourceWalk:
                 return None
             self.warnings.warn(f"serving the cached copy of database {database_id}: {error}")
             database, schemas, entries = stored
+        if (
+            parent is not None
+            and judged is not Verdict.LEAVE_OUT
+            and publishing.applies(source, parent)
+        ):
+            # By title: a database's title comes with its query, so it costs that.
+            title = title_of(database)
+            judged = publishing.judge(database_id, source, parent, title, leaf=False)
+            if judged is None:
+                return None
         page = Page(
             id=database_id,
             kind="database",
@@ -531,6 +570,7 @@ class SourceWalk:
             parent=parent,
             obj=database,
         )
+        publishing.place(page, judged or Verdict.PUBLISH)
         page.columns = columns_of(schemas)
         for entry in entries:
             if entry.get("in_trash") or entry.get("archived"):
@@ -575,4 +615,66 @@ class SourceWalk:
         record = fetch_database(self.api, database_id, source)
         self.cache.databases.put(key, record)
         self._count(cached=False)
+        self._from_cache[database_id] = False
         return record
+
+    # -- include and exclude (sync/publish.py) ------------------------------------------
+
+    def _judge(
+        self,
+        page_id: str,
+        kind: PageKind,
+        source: Source,
+        parent: Page | None,
+        known_obj: dict[str, Any] | None,
+    ) -> tuple[Verdict, dict[str, Any] | None] | None:
+        """The page's verdict and the object to load it with; None when it is left out
+        (then nothing of it is fetched)."""
+        publishing = self._publishing
+        if parent is None or not publishing.applies(source, parent):
+            return Verdict.PUBLISH, known_obj
+        title: str | None = None
+        if publishing.rules_of(source).needs_title:
+            if known_obj is None:
+                title, known_obj = self._title_for_rules(page_id)
+            else:
+                title = title_of(known_obj)
+        verdict = publishing.judge(page_id, source, parent, title, leaf=kind == "entry")
+        return None if verdict is None else (verdict, known_obj)
+
+    def _title_for_rules(self, page_id: str) -> tuple[str | None, dict[str, Any] | None]:
+        """(title, full page object if one was at hand) of a page to judge by title,
+        from what the walk holds (search, the listing, the cache when the change window
+        vouches for it), else from one request. (None, None) when it cannot be had
+        (offline, nothing cached): then only ids judge the page."""
+        obj = self._objects.get(page_id) or self._listed_object(page_id)
+        if obj:
+            return title_of(obj), obj
+        vouched = (
+            self.settings.offline
+            or self._degraded
+            or (self._window is not None and self._window.unchanged(page_id))
+        )
+        was_left_out = self._publishing.was_left_out
+        if vouched and page_id in was_left_out:
+            stored = was_left_out[page_id].get("title")
+            if isinstance(stored, str):
+                return stored, None
+        elif vouched:
+            outline = self.cache.get_outline(page_id)
+            if outline is not None:
+                return title_of(outline.obj), outline.obj
+        if self.api is None or self._degraded:
+            return None, None
+        try:
+            obj = self.api.page(page_id)
+        except NotionSyncError:
+            return None, None  # loading it asks again and reports the failure per on_error
+        return title_of(obj), obj
+
+    def _uncount(self, page_id: str) -> None:
+        """A page counted in the summary was left out after all (include found nothing
+        below it)."""
+        cached = self._from_cache.pop(page_id, None)
+        if cached is not None:
+            self._count(cached=cached, by=-1)
