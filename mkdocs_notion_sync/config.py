@@ -23,6 +23,7 @@ from mkdocs.config.base import ValidationError
 from .credentials import TOKEN_IN_FILE, resolve_token, token_written_in_file
 from .errors import ConfigError
 from .log import log, redact
+from .notion.ids import view_in_url
 from .options import (
     AllowedHosts,
     ApiUrl,
@@ -30,6 +31,7 @@ from .options import (
     Count,
     MetricsFile,
     NotionId,
+    NotionVersion,
     Number,
     SiteFolder,
     Token,
@@ -53,6 +55,7 @@ class SourceConfig(base.Config):
     columns = c.Optional(c.ListOfItems(c.Type(str)))
     slug_property = c.Optional(c.Type(str))
     blog = c.Type(bool, default=False)
+    view = c.Optional(c.Type(str))
 
 
 class SourceOption(c.SubConfig[SourceConfig]):
@@ -66,12 +69,17 @@ class SourceOption(c.SubConfig[SourceConfig]):
         source = super().run_validation(value)
         if (source.page is None) == (source.database is None):
             raise ValidationError("each source needs exactly one of 'page' or 'database'")
-        database_only = ("filter", "sorts", "columns", "slug_property", "blog")
+        database_only = ("filter", "sorts", "columns", "slug_property", "blog", "view")
         if source.page and any(source[key] not in (None, False) for key in database_only):
             raise ValidationError(
-                "'filter', 'sorts', 'columns', 'slug_property' and 'blog' apply to "
+                "'filter', 'sorts', 'columns', 'slug_property', 'blog' and 'view' apply to "
                 "'database' sources only"
             )
+        if source.view is not None and not source.view.strip():
+            raise ValidationError("'view' names a view of the database: its id, URL or name")
+        raw = value.get("database")
+        if source.view is None and isinstance(raw, str):
+            source.view = view_in_url(raw)  # the database's URL with ?v= names its view
         return source
 
 
@@ -152,6 +160,10 @@ OPTION_HELP = {
     "the build with one line instead of sleeping",
     "max_rate_limit_wait": "seconds a build may spend waiting out Notion's rate limits in all; "
     "past it the build fails with one line",
+    "view": "a view of the database (its id, its URL, or its name) whose filter, sorts, "
+    "shown properties and layout the index page follows; a database URL with `?v=` names one",
+    "notion_version": "the Notion API version to speak: 2025-09-03, 2026-03-11 or 2026-12-01 "
+    "(an unquoted date in YAML is fine)",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -186,6 +198,7 @@ class NotionSyncConfig(base.Config):
     lock_timeout = Number(default=600, minimum=0, maximum=86_400)
     max_retry_after = Number(default=60, minimum=0, maximum=86_400)
     max_rate_limit_wait = Number(default=600, minimum=0, maximum=86_400)
+    notion_version = NotionVersion()
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -274,6 +287,7 @@ def settings_from(
             columns=tuple(s.columns) if s.columns else None,
             slug_property=s.slug_property,
             blog=s.blog,
+            view=s.view.strip() if s.view else None,
         )
         for s in config.sources
     )
@@ -300,4 +314,5 @@ def settings_from(
         lock_timeout=config.lock_timeout,
         max_retry_after=config.max_retry_after,
         max_rate_limit_wait=config.max_rate_limit_wait,
+        notion_version=config.notion_version,
     )

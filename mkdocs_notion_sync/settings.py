@@ -15,6 +15,14 @@ from .sync.model import Source
 
 DEFAULT_API_URL = "https://api.notion.com"
 DEFAULT_CACHE_DIR = ".cache/plugin/notion-sync"
+NOTION_VERSIONS = ("2025-09-03", "2026-03-11", "2026-12-01")
+"""The API versions the plugin speaks (the `Notion-Version` header it sends)."""
+DEFAULT_NOTION_VERSION = "2026-12-01"
+"""Read when a Settings is made, so the test suite can run on another version."""
+
+
+def default_notion_version() -> str:
+    return DEFAULT_NOTION_VERSION
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class Settings:
     """Seconds: the longest Retry-After obeyed; a longer one fails the request."""
     max_rate_limit_wait: float = 600.0
     """Seconds a build may spend waiting out Retry-After in all."""
+    notion_version: str = field(default_factory=default_notion_version)
+    """The Notion API version every request asks for (NOTION_VERSIONS)."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -19,11 +19,11 @@ from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
 from ..render.urls import safe_url
 from ..settings import Settings
-from ..sync.cache import Cache, CachedPage
+from ..sync.cache import Cache, CachedPage, PageOutline
 from ..sync.model import Page, Source, SyncedTree
 from .assets import SITE_FOLDER, AssetStore, Lookup
 from .blog import BlogAuthors, blog_meta
-from .databases import index_table
+from .databases import index_page, linked_view
 from .embeds import EmbedRequest
 from .paths import SiteLinks, relative_link
 
@@ -35,9 +35,15 @@ class PageContext:
     """The converter's questions, answered for one page of the site."""
 
     def __init__(
-        self, page: Page, links: SiteLinks, assets: AssetStore, warnings: Warnings
+        self,
+        page: Page,
+        links: SiteLinks,
+        assets: AssetStore,
+        warnings: Warnings,
+        outline_of: Callable[[str], PageOutline | None] = lambda _id: None,
     ) -> None:
         self.page = page
+        self._outline_of = outline_of
         self._links = links
         self._assets = assets
         self._warnings = warnings
@@ -82,6 +88,12 @@ class PageContext:
         self.warnings.append(line)
         if log:
             self._warnings.warn(line)
+
+    def inline_database(self, block_id: str, *, nested: bool) -> str | None:
+        linked = self.page.linked.get(block_id)
+        if linked is None:
+            return None
+        return linked_view(linked, self, self._links.titles, self._outline_of, nested=nested)
 
     def warn(self, message: str) -> None:
         if message in self._warned:
@@ -150,7 +162,7 @@ class PageComposer:
 
     def compose(self, page: Page) -> tuple[str, PageContext]:
         """The page's Markdown, and the context that saw its warnings and files."""
-        ctx = PageContext(page, self.links, self.assets, self.warnings)
+        ctx = PageContext(page, self.links, self.assets, self.warnings, self.cache.get_outline)
         notion_url = safe_url(page.url) or ""
         meta: dict[str, Any] = {
             "title": page.title,
@@ -165,7 +177,7 @@ class PageComposer:
             description = page.obj.get("description") or []
             if description:
                 parts.append(render_rich_text(description, ctx) + "\n\n")
-            parts.append(index_table(page, ctx, self.links.titles))
+            parts.append(index_page(page, ctx, self.links.titles, self.cache.get_outline))
             return front_matter(meta) + "".join(parts), ctx
         if page.kind == "entry":
             meta.update(property_front_matter(page.obj.get("properties") or {}))

@@ -11,6 +11,31 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PageKind = Literal["page", "database", "entry"]
+LAYOUTS = frozenset({"table", "board", "gallery", "list", "calendar"})
+"""The view layouts a static site shows; every other view type becomes a table."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a database's entries are shown: a Notion view's layout, with its properties
+    resolved to names (a static site's view of it: no JavaScript, no interaction)."""
+
+    kind: str = "table"
+    """One of LAYOUTS."""
+    view_type: str = "table"
+    """Notion's type of the view (a timeline is shown as a table: `kind` says so)."""
+    view_name: str = ""
+    view_url: str = ""
+    shown: tuple[str, ...] = ()
+    """Properties shown, in the view's order; empty: all of them."""
+    group_by: str | None = None
+    """A board's grouping property."""
+    by_status_group: bool = False
+    """A status grouping by status group (To-do, In progress, Complete), not option."""
+    date_property: str | None = None
+    """A calendar's date property."""
+    cover: str | None = None
+    """Cards' image: `page_cover`, `page_content` (the first image) or `property:<name>`."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +50,8 @@ class Source:
     columns: tuple[str, ...] | None = None
     slug_property: str | None = None
     blog: bool = False
+    view: str | None = None
+    """A Notion view (id or name) whose filter, sorts, properties and layout to follow."""
 
 
 @dataclass(eq=False)
@@ -43,6 +70,13 @@ class Page:
     """Site path of the Markdown file (`handbook/guide/index.md`), set by links."""
     columns: list[str] = field(default_factory=list)
     """For a database: its property names in schema order (title first)."""
+    layout: Layout | None = None
+    """For a database that follows a view: that view's layout."""
+    schemas: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """For a database: its data sources (schemas, status groups), as fetched."""
+    linked: dict[str, Page] = field(default_factory=dict)
+    """Linked databases in this page's content, by block id: each a database page (not
+    published itself) whose children are its entries, shown inline where the block is."""
 
     @property
     def last_edited_time(self) -> str:

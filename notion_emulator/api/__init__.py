@@ -192,7 +192,12 @@ class Api:
         # Notion's clock stamps last_edited_time; clients compare against this header.
         now = self.workspace.clock.now()
         extra = {**extra, "Date": format_datetime(now, usegmt=True), "x-request-id": request_id}
-        self.stats.record(endpoint, status, retry_after_seconds(extra.get("Retry-After"), now))
+        self.stats.record(
+            endpoint,
+            status,
+            retry_after_seconds(extra.get("Retry-After"), now),
+            headers.get("Notion-Version"),
+        )
         return Response(status, payload, extra, trickle=trickle), drop
 
     def _inject_faults(self) -> None:
