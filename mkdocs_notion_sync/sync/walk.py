@@ -83,6 +83,8 @@ class SourceWalk:
         self._done = 0
         self._total = 0
         self.fetched = 0
+        self._pages_fetched = 0
+        """Pages and entries fetched: only they can name people the users list lacks."""
         self.cached = 0
         self._window: ChangeWindow | None = None
         """What changed since the last sync; None on a cold build."""
@@ -159,9 +161,9 @@ class SourceWalk:
 
     def _users(self) -> dict[str, dict[str, Any]]:
         """Workspace members by id, so people and authors show names: partial user
-        objects carry only an id. Listed again only when something was fetched."""
+        objects carry only an id. Listed again only when a page or entry was fetched."""
         cached = self.cache.users()
-        if self.api is None or (cached is not None and not self.fetched):
+        if self.api is None or (cached is not None and not self._pages_fetched):
             return cached or {}
         try:
             users = {str(user.get("id")): user for user in self.api.users()}
@@ -442,12 +444,15 @@ class SourceWalk:
         assert self._fetcher is not None
         return self._fetcher.load(page_id, obj, cached)
 
-    def _count(self, *, cached: bool) -> None:
+    def _count(self, *, cached: bool, page: bool = True) -> None:
+        """One page of the site served from the cache or fetched; `page`: a page or
+        entry (whose people may be new), not a database's index."""
         with self._lock:
             if cached:
                 self.cached += 1
             else:
                 self.fetched += 1
+                self._pages_fetched += page
 
     def _submit_files(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
@@ -574,7 +579,7 @@ class SourceWalk:
             with self._lock:
                 parent.linked[database_id] = page
             return page
-        self._count(cached=reused)
+        self._count(cached=reused, page=False)
         for entry in entries:
             placeholder = Page(
                 id=str(entry["id"]),
