@@ -247,6 +247,10 @@ def _comments(comments: list[dict[str, Any]], ctx: PageContext) -> str:
     return "\n".join(lines)
 
 
+NO_NAME = "(no name)"
+"""How a workspace member without a display name is shown."""
+
+
 def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
     """Partial user objects (`{"object": "user", "id": ...}`) get the member's name."""
     if not users:
@@ -261,8 +265,9 @@ def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
             for person in people:
                 if isinstance(person, dict) and not person.get("name"):
                     known = users.get(str(person.get("id")))
-                    if known and known.get("name"):
-                        person["name"] = known["name"]
+                    if known is not None:
+                        # From API 2026-12-01 a member without a display name has none.
+                        person["name"] = known.get("name") or NO_NAME
 
 
 def _title_links(blocks: list[dict[str, Any]], titles: dict[str, str]) -> None:

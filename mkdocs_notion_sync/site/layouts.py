@@ -89,7 +89,7 @@ def _card(lines: list[str], image: str | None, link: str) -> str:
     """One card as a list item of Material's `grid cards` (four-space continuation)."""
     parts = []
     if image:
-        parts.append(f"![]({image}){{ .notion-card-cover loading=lazy }}")
+        parts.append(f"![]({image}){{ .notion-card-cover }}")
     parts.append(f"**{link}**")
     if lines:
         parts.append("<br>".join(lines))
