@@ -56,6 +56,7 @@ CUSTOM_TYPES: dict[str, str] = {
     "ApiUrl": "http(s) URL",
     "CacheDir": "folder",
     "MetricsFile": "file in site_dir",
+    "NotionVersion": "Notion API version",
 }
 """Option classes of the package, by class name, where the Python type says too little."""
 

@@ -120,7 +120,9 @@ def test_a_view_has_the_shape_of_the_views_api(emu: Emulator) -> None:
     assert view["sorts"] == [{"property": "Name", "direction": "ascending"}]
     config = view["configuration"]
     assert config["type"] == "board"
-    assert config["group_by"]["type"] == "status" and config["group_by"]["property_name"] == "Status"
+    assert (
+        config["group_by"]["type"] == "status" and config["group_by"]["property_name"] == "Status"
+    )
     shown = [p["property_name"] for p in config["properties"] if p["visible"]]
     assert shown == ["Name", "Due"]
     assert {p["property_name"] for p in config["properties"]} == {"Name", "Status", "Due", "Notes"}

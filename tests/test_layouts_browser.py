@@ -53,7 +53,9 @@ _CONTRAST = """(selector) => {
 
 
 @pytest.fixture(scope="module", params=["default", "slate"])
-def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     root = tmp_path_factory.mktemp(f"layouts-{request.param}")
     theme = {"name": "material", "palette": {"scheme": request.param}}
     with pytest.MonkeyPatch.context() as patch:
@@ -97,10 +99,14 @@ def _serve(root: Path, theme: dict[str, object]) -> Iterator[str]:
 def tab(served: str) -> Iterator[object]:
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
+        context = browser.new_context(
+            java_script_enabled=False, viewport={"width": 1400, "height": 900}
+        )
         context.route(
             "**/*",
-            lambda route: route.continue_() if route.request.url.startswith(served) else route.abort(),
+            lambda route: (
+                route.continue_() if route.request.url.startswith(served) else route.abort()
+            ),
         )
         page = context.new_page()
         yield page

@@ -25,8 +25,8 @@ from .support.viewsite import (
     GALLERY,
     HOME,
     HOSTILE_VIEW,
-    LIST,
     LINKED,
+    LIST,
     PROGRESS,
     TABLE,
     TASKS,
@@ -203,7 +203,7 @@ def test_a_list_and_a_calendar(tmp_path: Path, emulator: Emulator) -> None:
     months = [s.get_text(strip=True) for s in calendar.select("p > strong")]
     assert months[:3] == ["January 2026", "February 2026", "March 2026"]
     march = calendar.select("table")[2]
-    assert [th.get_text(strip=True) for th in march.select("th")][0] == "Mon"
+    assert next(th.get_text(strip=True) for th in march.select("th")) == "Mon"
     day = next(td for td in march.select("td") if td.get_text(" ", strip=True).startswith("2 "))
     assert day.find("a").get_text(strip=True) == "Write the guide"
     assert "Plan 2.0" in calendar.get_text(), "an entry without a date is listed after"

@@ -54,7 +54,7 @@ def test_nothing_changed_costs_one_search_and_one_request_per_root(
     tmp_path: Path, emulator: Emulator
 ) -> None:
     config = _site(tmp_path, emulator, SOURCES)
-    cold, cold_requests = _build(config, emulator)
+    _cold, cold_requests = _build(config, emulator)
     assert cold_requests.get("GET /v1/views", 0) >= 1, "the Board is found by name"
     _later(emulator)
     warm, requests = _build(config, emulator)
@@ -77,7 +77,9 @@ def test_an_edited_entry_refetches_its_database_and_that_entry_only(
     assert requests[SEARCH] == 1
     assert requests["GET /v1/blocks/{id}/children"] == 1
     assert requests["GET /v1/users"] == 1, "something was fetched: names may be new"
-    assert requests[QUERY] == 2, "the tasks (the Board root, which Projects links to) and the linked view"
+    assert requests[QUERY] == 2, (
+        "the tasks (the Board root, which Projects links to) and the linked view"
+    )
     assert "GET /v1/databases/{id}" in requests
     html = site.html("board/index.html").get_text()
     assert "Due: 2026-04-01" in html
@@ -112,9 +114,7 @@ def test_a_schema_change_is_read_through_search(tmp_path: Path, emulator: Emulat
     assert "Owner" in [th.get_text(strip=True) for th in rows]
 
 
-def test_a_new_entry_shows_in_a_database_inside_a_page(
-    tmp_path: Path, emulator: Emulator
-) -> None:
+def test_a_new_entry_shows_in_a_database_inside_a_page(tmp_path: Path, emulator: Emulator) -> None:
     config = _site(tmp_path, emulator, [{"page": HOME, "dest": "home"}])
     _build(config, emulator)
     _later(emulator)
