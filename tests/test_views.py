@@ -302,3 +302,79 @@ def test_cold_and_warm_strict_builds_agree(tmp_path: Path, emulator: Emulator) -
         after = BeautifulSoup(again[path], "html.parser").find("article")
         assert str(before) == str(after), path
     assert LINKED  # the linked database's block id is not a page of the site
+
+
+def test_an_offline_build_shows_the_view_from_the_cache(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    source = {"database": TASKS, "dest": "tasks", "view": "Board"}
+    online = _build(tmp_path, emulator, source)
+    board = str(_article(online, "tasks/index.html").select_one(".notion-board"))
+    emulator.stats.reset()
+    plugin = {"api_url": emulator.url, "offline": True, "sources": [source]}
+    offline = run_build(write_site(tmp_path, plugin), strict=True)
+    assert offline.error is None, offline.messages()
+    assert str(_article(offline, "tasks/index.html").select_one(".notion-board")) == board
+    assert emulator.stats.total == 0
+
+
+def _rewriting(field: str, value: Any) -> Any:
+    def rewrite(endpoint: str, answer: Any) -> Any:
+        if endpoint == "GET /v1/views/{id}":
+            return {**answer, field: value}
+        return answer
+
+    return rewrite
+
+
+@pytest.mark.parametrize("value", ["../../users", {"id": "x"}])
+def test_a_view_naming_no_data_source_id_fails_in_one_line(
+    tmp_path: Path, emulator: Emulator, value: Any
+) -> None:
+    emulator.faults.rewrite = _rewriting("data_source_id", value)
+    plugin = {
+        "api_url": emulator.url,
+        "max_retries": 1,
+        "sources": [{"database": TASKS, "dest": "tasks", "view": BOARD}],
+    }
+    site = run_build(write_site(tmp_path, plugin))
+    assert site.error is not None
+    (line,) = [m for m in site.messages(logging.ERROR) if m.startswith("notion-sync: ")]
+    assert "view" in line and "malformed" in line and "\n" not in line, line
+    assert not any("users" in e for e in emulator.stats.by_endpoint if "view" not in e)
+
+
+@pytest.mark.parametrize(
+    "configuration",
+    [
+        {"type": "board", "group_by": 5, "properties": "Name"},
+        {"type": "calendar", "date_property_id": ["x"], "properties": [None, 3, {"visible": 0}]},
+        "not an object",
+    ],
+)
+def test_a_garbled_view_configuration_still_shows_the_entries(
+    tmp_path: Path, emulator: Emulator, configuration: Any
+) -> None:
+    emulator.faults.rewrite = _rewriting("configuration", configuration)
+    site = _build(tmp_path, emulator, {"database": TASKS, "dest": "tasks", "view": BOARD})
+    article = _article(site, "tasks/index.html")
+    assert {a.get_text(strip=True) for a in article.select("tbody a")} == ALL_TITLES
+    _inert(article)
+
+
+def test_check_names_the_view_a_source_follows(
+    tmp_path: Path, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mkdocs_notion_sync.cli import main
+
+    plugin = {
+        "api_url": emulator.url,
+        "sources": [{"database": TASKS, "dest": "tasks", "view": "Board"}],
+    }
+    config = write_site(tmp_path, plugin)
+    assert main(["-f", str(config), "check"]) == 0
+    assert 'ok (view "Board")' in capsys.readouterr().out
+    plugin["sources"] = [{"database": TASKS, "dest": "tasks", "view": "Nope"}]
+    config = write_site(tmp_path, plugin)
+    assert main(["-f", str(config), "check"]) == 1
+    assert 'no view named "Nope"' in capsys.readouterr().out
