@@ -578,6 +578,7 @@ class SourceWalk:
                 self._submit_cover(entry)
             with self._lock:
                 parent.linked[database_id] = page
+            self._tick()
             return page
         self._count(cached=reused, page=False)
         for entry in entries:
