@@ -57,7 +57,10 @@ def _error(tmp_path: Path, plugin: dict[str, Any]) -> str:
         ({"notion_version": 20261201}, "option 'notion_version'"),
     ],
 )
-def test_bad_values_name_the_option(tmp_path: Path, plugin: dict[str, Any], expected: str) -> None:
+def test_bad_values_name_the_option(
+    tmp_path: Path, plugin: dict[str, Any], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOTION_SYNC_NOTION_VERSION", raising=False)  # a suite-wide override
     assert expected in _error(tmp_path, plugin)
 
 
