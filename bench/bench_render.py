@@ -28,6 +28,9 @@ class Context:
     def warn(self, message: str) -> None:
         pass
 
+    def inline_database(self, block_id: str, *, nested: bool) -> str | None:
+        return None
+
 
 def text(content: str, **annotations: Any) -> dict[str, Any]:
     link = annotations.pop("link", None)

@@ -60,6 +60,7 @@ CUSTOM_TYPES: dict[str, str] = {
     "BlockTypes": "list of block types",
     "FrontMatterMap": "mapping of front-matter key to property",
     "PagePatterns": "list of page titles, ids or URLs",
+    "NotionVersion": "Notion API version",
 }
 """Option classes of the package, by class name, where the Python type says too little."""
 

@@ -29,6 +29,7 @@ from .project import Project, load_project
 from .report import human_bytes
 from .settings import Settings
 from .sync.cache import Cache
+from .sync.views import find_view, layout_of
 
 PROG = "mkdocs-notion-sync"
 DEFAULT_CONFIG = Path("mkdocs.yml")
@@ -90,22 +91,28 @@ def _check_api(settings: Settings) -> list[dict[str, Any]]:
                 latency_ms=round(latency, 1),
             )
         ]
-        rows.extend(_check_source(api, source.kind, source.id) for source in settings.sources)
+        rows.extend(
+            _check_source(api, source.kind, source.id, source.view) for source in settings.sources
+        )
         return rows
     finally:
         api.close()
 
 
-def _check_source(api: NotionAPI, kind: str, object_id: str) -> dict[str, Any]:
+def _check_source(
+    api: NotionAPI, kind: str, object_id: str, view: str | None = None
+) -> dict[str, Any]:
     try:
         obj = api.database(object_id) if kind == "database" else api.page(object_id)
+        followed = find_view(api, object_id, view) if view else None
     except NotionSyncError as error:
         return _row(object_id, kind, "", f"error: {error}", ok=False, reachable=False)
     title = title_of(obj)
     if obj.get("in_trash") or obj.get("archived"):
         trashed = NotSharedError(object_id, kind, trashed=True)
         return _row(object_id, kind, title, f"error: {trashed}", ok=False, reachable=True)
-    return _row(object_id, kind, title, "ok", ok=True, reachable=True)
+    status = f'ok (view "{layout_of(followed, []).view_name}")' if followed else "ok"
+    return _row(object_id, kind, title, status, ok=True, reachable=True)
 
 
 def _check_cache(settings: Settings) -> dict[str, Any]:

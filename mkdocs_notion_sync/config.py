@@ -23,6 +23,7 @@ from mkdocs.config.base import ValidationError
 from .credentials import TOKEN_IN_FILE, resolve_token, token_written_in_file
 from .errors import ConfigError
 from .log import log, redact
+from .notion.ids import view_in_url
 from .options import (
     AllowedHosts,
     ApiUrl,
@@ -32,6 +33,7 @@ from .options import (
     FrontMatterMap,
     MetricsFile,
     NotionId,
+    NotionVersion,
     Number,
     PagePatterns,
     Renderers,
@@ -60,6 +62,7 @@ class SourceConfig(base.Config):
     front_matter = FrontMatterMap()
     include = PagePatterns()
     exclude = PagePatterns()
+    view = c.Optional(c.Type(str))
 
 
 class SourceOption(c.SubConfig[SourceConfig]):
@@ -73,12 +76,17 @@ class SourceOption(c.SubConfig[SourceConfig]):
         source = super().run_validation(value)
         if (source.page is None) == (source.database is None):
             raise ValidationError("each source needs exactly one of 'page' or 'database'")
-        database_only = ("filter", "sorts", "columns", "slug_property", "blog")
+        database_only = ("filter", "sorts", "columns", "slug_property", "blog", "view")
         if source.page and any(source[key] not in (None, False) for key in database_only):
             raise ValidationError(
-                "'filter', 'sorts', 'columns', 'slug_property' and 'blog' apply to "
+                "'filter', 'sorts', 'columns', 'slug_property', 'blog' and 'view' apply to "
                 "'database' sources only"
             )
+        if source.view is not None and not source.view.strip():
+            raise ValidationError("'view' names a view of the database: its id, URL or name")
+        raw = value.get("database")
+        if source.view is None and isinstance(raw, str):
+            source.view = view_in_url(raw)  # the database's URL with ?v= names its view
         return source
 
 
@@ -172,6 +180,10 @@ OPTION_HELP = {
     "source's root and the pages on the way to them are kept",
     "exclude": "leave these subtrees out: page title globs (`Drafts`), ids or URLs; nothing "
     "below them is fetched, and links to them become plain text",
+    "view": "a view of the database (its id, its URL, or its name) whose filter, sorts, "
+    "shown properties and layout the index page follows; a database URL with `?v=` names one",
+    "notion_version": "the Notion API version to speak: 2025-09-03, 2026-03-11 or 2026-12-01 "
+    "(an unquoted date in YAML is fine)",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -209,6 +221,7 @@ class NotionSyncConfig(base.Config):
     renderers = Renderers()
     ignore_blocks = BlockTypes()
     drafts_in_serve = c.Type(bool, default=False)
+    notion_version = NotionVersion()
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -301,6 +314,7 @@ def settings_from(
             front_matter=tuple(s.front_matter.items()),
             include=tuple(s.include),
             exclude=tuple(s.exclude),
+            view=s.view.strip() if s.view else None,
         )
         for s in config.sources
     )
@@ -331,4 +345,5 @@ def settings_from(
         ignore_blocks=tuple(config.ignore_blocks),
         drafts_in_serve=config.drafts_in_serve,
         serving=serving,
+        notion_version=config.notion_version,
     )

@@ -3,20 +3,22 @@ what to write instead (MkDocs prints the message with the option's name)."""
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 import re
 from typing import Any
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import ValidationError
+from mkdocs.config.base import BaseConfigOption, ValidationError
 
+from . import settings
 from .credentials import token_problem
 from .log import redact
 from .notion.ids import parse_notion_id
 from .places import api_url_problem, site_file
 from .render.custom import CustomRenderer
 from .render.loader import RendererNotFound, load_renderer
-from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR
+from .settings import DEFAULT_API_URL, DEFAULT_CACHE_DIR, NOTION_VERSIONS
 from .site.netguard import parse_allowed
 
 
@@ -309,3 +311,30 @@ class FrontMatterMap(c.Type[dict]):  # type: ignore[type-arg]
                 )
             result[key] = name
         return result
+
+
+class NotionVersion(BaseConfigOption[str]):
+    """A Notion API version the plugin speaks. YAML reads an unquoted `2026-12-01` as a
+    date, which is accepted as the same version; the default is read when the config is
+    validated (settings.DEFAULT_NOTION_VERSION)."""
+
+    @property
+    def default(self) -> str:
+        return settings.DEFAULT_NOTION_VERSION
+
+    @default.setter
+    def default(self, value: Any) -> None:
+        pass  # BaseConfigOption.__init__ sets None; the default is always the current one
+
+    def run_validation(self, value: object) -> str:
+        if value is None:
+            return self.default
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            value = value.isoformat()
+        text = value.strip() if isinstance(value, str) else None
+        if text not in NOTION_VERSIONS:
+            raise ValidationError(
+                f"{value!r} is not a Notion API version notion-sync speaks; use one of "
+                + ", ".join(NOTION_VERSIONS)
+            )
+        return text

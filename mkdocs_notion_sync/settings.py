@@ -16,6 +16,14 @@ from .sync.model import Source
 
 DEFAULT_API_URL = "https://api.notion.com"
 DEFAULT_CACHE_DIR = ".cache/plugin/notion-sync"
+NOTION_VERSIONS = ("2025-09-03", "2026-03-11", "2026-12-01")
+"""The API versions the plugin speaks (the `Notion-Version` header it sends)."""
+DEFAULT_NOTION_VERSION = "2026-12-01"
+"""Read when a Settings is made, so the test suite can run on another version."""
+
+
+def default_notion_version() -> str:
+    return DEFAULT_NOTION_VERSION
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class Settings:
     """Under `mkdocs serve`, show the pages include/exclude leave out, as drafts."""
     serving: bool = False
     """The build is `mkdocs serve`'s (set by the plugin, not an option)."""
+    notion_version: str = field(default_factory=default_notion_version)
+    """The Notion API version every request asks for (NOTION_VERSIONS)."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -156,16 +156,26 @@ class Stats:
     rate_limited: int = 0
     file_downloads: int = 0
     file_bytes: int = 0
+    versions: Counter[str] = field(default_factory=Counter)
+    """Requests by the Notion-Version header they sent."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self.timeline: deque[tuple[float, int, float | None]] = deque(maxlen=100_000)
         """(monotonic arrival, status, Retry-After sent): to check clients waited."""
 
-    def record(self, endpoint: str, status: int, retry_after: float | None = None) -> None:
+    def record(
+        self,
+        endpoint: str,
+        status: int,
+        retry_after: float | None = None,
+        version: str | None = None,
+    ) -> None:
         with self._lock:
             self.timeline.append((time.monotonic(), status, retry_after))
             self.total += 1
+            if version is not None:
+                self.versions[version] += 1
             self.by_endpoint[endpoint] += 1
             self.by_status[status] += 1
             if status == 429:
@@ -182,6 +192,7 @@ class Stats:
             self.timeline.clear()
             self.by_endpoint = Counter()
             self.by_status = Counter()
+            self.versions = Counter()
             self.rate_limited = 0
             self.file_downloads = 0
             self.file_bytes = 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import richtext
+from . import richtext, viewspecs
 from .clock import Clock, minute_iso, parse_iso
 from .files import HostedFile, content_type, load_bytes
 from .ids import derive_id, normalize_id
@@ -32,6 +32,7 @@ from .model import (
     Database,
     DataSource,
     Page,
+    View,
     WorkspaceError,
 )
 
@@ -53,6 +54,7 @@ class WorkspaceLoader:
         self.pages: dict[str, Page] = {}
         self.databases: dict[str, Database] = {}
         self.data_sources: dict[str, DataSource] = {}
+        self.views: dict[str, View] = {}
         self.users: dict[str, JSON] = {}
         self.files: dict[str, HostedFile] = {}
         self.comments: dict[str, list[JSON]] = {}
@@ -64,6 +66,8 @@ class WorkspaceLoader:
         self.base_dir: Path | None = None
         self._pending_mentions: list[tuple[str, str]] = []
         self._pending_relations: list[tuple[str, str, list[Any], str | None]] = []
+        self._pending_linked: list[tuple[str, JSON, str]] = []
+        """(linked database id, its spec, path): resolved once the original is loaded."""
         self._current_block = ""
         self._append_counter = 0
 
@@ -293,7 +297,7 @@ class WorkspaceLoader:
         if "type" in spec:
             return str(spec["type"])
         for key in spec:
-            if key in BLOCK_TYPES or key in ("page", "database"):
+            if key in BLOCK_TYPES or key in ("page", "database", "linked_database"):
                 return str(key)
         raise WorkspaceError(f"{path}: cannot tell the block type of {sorted(spec)}")
 
@@ -312,6 +316,8 @@ class WorkspaceLoader:
         if kind in ("database", "child_database"):
             body = spec.get(kind, spec)
             return self._load_database(body, parent, page_id, path)
+        if kind == "linked_database":
+            return self._load_linked(spec[kind], parent, page_id, path)
         block_id = self._id(spec, path)
         if block_id in self.blocks:
             raise WorkspaceError(f"{path}: duplicate id {block_id}")
@@ -490,6 +496,58 @@ class WorkspaceLoader:
             ]
         for index, source in enumerate(sources):
             self._load_data_source(source, database, f"{path}/ds/{index}", created, edited)
+        first = self.data_sources[database.data_sources[0]] if database.data_sources else None
+        self._load_views(spec.get("views"), database, first, path, block)
+        return db_id
+
+    def _load_views(
+        self,
+        specs: Any,
+        database: Database,
+        source: DataSource | None,
+        path: str,
+        block: Block,
+    ) -> None:
+        """A database's view tabs; one table of everything when the file names none."""
+        if specs is not None and not isinstance(specs, list):
+            raise WorkspaceError(f"{path}: views must be a list")
+        stamp = (block.created_time, block.last_edited_time, block.created_by)
+        for index, spec in enumerate(specs or [viewspecs.DEFAULT_VIEW]):
+            view_path = f"{path}/view/{index}"
+            chosen = source
+            if isinstance(spec, dict) and spec.get("data_source"):
+                chosen = self.data_sources.get(normalize_id(str(spec["data_source"])) or "")
+                if chosen is None:
+                    raise WorkspaceError(f"{view_path}: no data source {spec['data_source']!r}")
+            view_id = self._id(spec, view_path)
+            if view_id in self.views:
+                raise WorkspaceError(f"{view_path}: duplicate view id {view_id}")
+            self.views[view_id] = viewspecs.view_record(
+                spec, view_id, database.id, chosen, stamp, view_path
+            )
+            database.views.append(view_id)
+
+    def _load_linked(self, spec: Any, parent: JSON, container: str | None, path: str) -> str:
+        """A linked database: a child_database block showing views of a data source that
+        lives elsewhere (``{"linked_database": {"database": ID | "data_source": ID,
+        "title": ..., "views": [VIEW, ...]}}``)."""
+        if not isinstance(spec, dict) or not (spec.get("database") or spec.get("data_source")):
+            raise WorkspaceError(f"{path}: a linked_database names a database or data_source")
+        db_id = self._id(spec, path)
+        if db_id in self.blocks:
+            raise WorkspaceError(f"{path}: duplicate id {db_id}")
+        self.databases[db_id] = Database(
+            id=db_id,
+            title=_rich(spec.get("title", "Untitled")),
+            description=[],
+            icon=None,
+            cover=None,
+            is_inline=True,
+            container=container,
+            shared=spec.get("shared"),
+        )
+        self._container_block("child_database", db_id, spec, parent, container)
+        self._pending_linked.append((db_id, spec, path))
         return db_id
 
     def _load_data_source(
@@ -649,6 +707,18 @@ class WorkspaceLoader:
         return {k: option[k] for k in ("id", "name", "color")}
 
     def _resolve_pending(self) -> None:
+        for db_id, spec, path in self._pending_linked:
+            ref = normalize_id(str(spec.get("data_source") or spec.get("database")))
+            if ref in self.databases and self.databases[ref].data_sources:
+                ref = self.databases[ref].data_sources[0]
+            if ref is None or ref not in self.data_sources:
+                raise WorkspaceError(f"{path}: the linked database shows no known data source")
+            database = self.databases[db_id]
+            database.linked_source = ref
+            self._load_views(
+                spec.get("views"), database, self.data_sources[ref], path, self.blocks[db_id]
+            )
+        self._pending_linked.clear()
         for page_id, name, refs, target in self._pending_relations:
             resolved = []
             for ref in refs:

@@ -54,6 +54,8 @@ BLOCK_TYPES = (
             "link_to_page",
             "child_page",
             "child_database",
+            "meeting_notes",
+            "transcription",
             "tab",
             "unsupported",
         }
@@ -127,6 +129,29 @@ class Database:
     shared: bool | None
     data_sources: list[str] = field(default_factory=list)
     hosted: bool = False
+    views: list[str] = field(default_factory=list)
+    """Its view tabs in order (a database always has one: Notion makes a table)."""
+    linked_source: str | None = None
+    """A linked database (a view of a data source elsewhere): that data source. Its own
+    `data_sources` stay empty, as the API does not serve linked data sources."""
+
+
+@dataclass(slots=True)
+class View:
+    """A view tab of a database: a data source seen through a filter, sorts and a
+    layout (the Views API, API 2025-09-03 and later)."""
+
+    id: str
+    database_id: str
+    data_source_id: str | None
+    name: str
+    type: str
+    filter: JSON | None
+    sorts: list[JSON] | None
+    configuration: JSON | None
+    created_time: str
+    last_edited_time: str
+    created_by: str
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ like the real API rather than silently matching everything, so client bugs surfa
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -19,6 +20,26 @@ JSON = dict[str, Any]
 
 class FilterError(ValueError):
     """Becomes a 400 validation_error; the message mimics Notion's wording."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the API version changes in how filters match (versions.py)."""
+
+    groups: bool = True
+    """A status `equals` also matches every option of the status group of that name
+    (before 2026-12-01)."""
+
+
+def _status_names(schema: JSON, wanted: set[str]) -> set[str]:
+    """`wanted`, plus the options of any status group it names."""
+    config = schema.get("status") or {}
+    by_id = {o["id"]: o["name"] for o in config.get("options", [])}
+    names = set(wanted)
+    for group in config.get("groups", []):
+        if group["name"] in wanted:
+            names.update(by_id.get(option, "") for option in group["option_ids"])
+    return names
 
 
 TEXT_KINDS = frozenset({"title", "rich_text", "url", "email", "phone_number"})
@@ -111,7 +132,9 @@ def _one(condition: Any, path: str) -> tuple[str, Any]:
     return str(op), raw
 
 
-def _property_match(page: Page, ws: Workspace, source: DataSource, spec: JSON, path: str) -> bool:
+def _property_match(
+    page: Page, ws: Workspace, source: DataSource, spec: JSON, path: str, rules: Rules
+) -> bool:
     name = str(spec["property"])
     schema = source.properties.get(name)
     if schema is None:
@@ -156,10 +179,11 @@ def _property_match(page: Page, ws: Workspace, source: DataSource, spec: JSON, p
             return name_value is None
         if op == "is_not_empty":
             return name_value is not None
-        if op == "equals":
-            return bool(name_value == raw)
-        if op == "does_not_equal":
-            return bool(name_value != raw)
+        if op in ("equals", "does_not_equal"):
+            wanted = {str(v) for v in raw} if isinstance(raw, list) else {str(raw)}
+            if kind == "status" and rules.groups:
+                wanted = _status_names(schema, wanted)
+            return (name_value in wanted) == (op == "equals")
     if kind == "multi_select":
         names = [v["name"] for v in value or []]
         if op == "contains":
@@ -203,6 +227,7 @@ def matches(
     ws: Workspace,
     source: DataSource,
     spec: Any,
+    rules: Rules = Rules(),
     path: str = "body.filter",
     depth: int = 0,
 ) -> bool:
@@ -221,7 +246,7 @@ def matches(
             )
         # No short-circuit: an invalid branch must fail even when an earlier one decides.
         results = [
-            matches(page, ws, source, part, f"{path}.{key}[{i}]", depth + 1)
+            matches(page, ws, source, part, rules, f"{path}.{key}[{i}]", depth + 1)
             for i, part in enumerate(parts)
         ]
         return all(results) if key == "and" else any(results)
@@ -234,7 +259,7 @@ def matches(
             )
         return _date_match(getattr(ws.blocks[page.id], kind), spec[kind], f"{path}.{kind}")
     if "property" in spec:
-        return _property_match(page, ws, source, spec, path)
+        return _property_match(page, ws, source, spec, path, rules)
     raise FilterError(
         f"body failed validation. Fix one:\n{path}.or should be defined, instead was "
         f"`undefined`.\n{path}.and should be defined, instead was `undefined`.\n"
@@ -243,12 +268,12 @@ def matches(
     )
 
 
-def validate(ws: Workspace, source: DataSource, spec: Any) -> None:
+def validate(ws: Workspace, source: DataSource, spec: Any, rules: Rules = Rules()) -> None:
     """Checks a filter's shape even when the data source is empty."""
     probe = Page("00000000-0000-4000-8000-000000000000", [], None, None, None, None, source.id)
     try:
         if source.entries:
-            matches(ws.pages[source.entries[0]], ws, source, spec)
+            matches(ws.pages[source.entries[0]], ws, source, spec, rules)
         else:
             _shape_only(ws, source, spec, probe)
     except KeyError as error:

@@ -1,4 +1,5 @@
-"""API objects as Notion serves them (version 2025-09-03), key order included.
+"""API objects as Notion serves them, key order included, in the shapes of the version
+the client asked for (versions.py: 2025-09-03 unless told otherwise).
 
 Hosted files are replaced by freshly signed URLs on every call; everything else is
 cacheable as JSON text until the workspace changes, which keeps big listings cheap.
@@ -11,6 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import richtext
+from .ids import compact
+from .model import View
+from .versions import V2025, has_archived, meeting_notes_type
 from .workspace import Block, Database, DataSource, Page, Workspace, notion_url
 
 JSON = dict[str, Any]
@@ -39,7 +43,17 @@ def _user(user_id: str) -> JSON:
     return {"object": "user", "id": user_id}
 
 
-def block(ws: Workspace, item: Block, sign: Sign) -> JSON:
+def _trash_flags(out: JSON, in_trash: bool, version: str) -> JSON:
+    """`archived` mirrors `in_trash` until 2026-03-11 removed it."""
+    if has_archived(version):
+        out["archived"] = in_trash
+    return out
+
+
+def block(ws: Workspace, item: Block, sign: Sign, version: str = V2025) -> JSON:
+    kind = item.type
+    if kind in ("meeting_notes", "transcription"):
+        kind = meeting_notes_type(version)
     if item.type == "child_page":
         payload: Any = {"title": richtext.plain_text(ws.pages[item.id].title)}
         has_children = False if item.in_trash else bool(item.children)
@@ -49,7 +63,7 @@ def block(ws: Workspace, item: Block, sign: Sign) -> JSON:
     else:
         payload = resolve_files(item.payload, sign) if item.hosted else item.payload
         has_children = bool(ws.children_of(item.id))
-    return {
+    out = {
         "object": "block",
         "id": item.id,
         "parent": item.parent,
@@ -59,22 +73,26 @@ def block(ws: Workspace, item: Block, sign: Sign) -> JSON:
         "last_edited_by": _user(item.last_edited_by),
         "has_children": has_children,
         "in_trash": item.in_trash,
-        "type": item.type,
-        item.type: payload,
-        "archived": item.in_trash,
+        "type": kind,
+        kind: payload,
     }
+    return _trash_flags(out, item.in_trash, version)
 
 
-def block_json(ws: Workspace, item: Block, sign: Sign, cache: dict[str, str]) -> str:
-    """JSON text of a block; blocks without hosted files are cached per generation."""
+def block_json(
+    ws: Workspace, item: Block, sign: Sign, cache: dict[str, str], version: str = V2025
+) -> str:
+    """JSON text of a block; blocks without hosted files are cached per generation and
+    version (versions name types and flags differently)."""
     if item.hosted:
-        return dumps(block(ws, item, sign))
-    text = cache.get(item.id)
+        return dumps(block(ws, item, sign, version))
+    key = item.id if version == V2025 else f"{item.id}|{version}"
+    text = cache.get(key)
     if text is None:
-        text = dumps(block(ws, item, sign))
+        text = dumps(block(ws, item, sign, version))
         if len(cache) >= CACHE_LIMIT:
             cache.clear()  # bounds memory on huge workspaces; refilling is cheap
-        cache[item.id] = text
+        cache[key] = text
     return text
 
 
@@ -106,17 +124,29 @@ def property_value(
     return out
 
 
-def page(ws: Workspace, item: Page, sign: Sign) -> JSON:
+def page(
+    ws: Workspace,
+    item: Page,
+    sign: Sign,
+    version: str = V2025,
+    only: set[str] | None = None,
+) -> JSON:
+    """A page object; `only`: the ids of the properties to include (filter_properties,
+    or the title alone where a version lists only titles), None for all."""
     record = ws.blocks[item.id]
     hosted = item.hosted
     if item.data_source_id:
         source = ws.data_sources[item.data_source_id]
         properties = {
-            name: property_value(ws, item, source, name, sign) for name in source.properties
+            name: property_value(ws, item, source, name, sign)
+            for name, schema in source.properties.items()
+            if only is None or schema["id"] in only
         }
-    else:
+    elif only is None or "title" in only:
         properties = {"title": {"id": "title", "type": "title", "title": item.title}}
-    return {
+    else:
+        properties = {}
+    out = {
         "object": "page",
         "id": item.id,
         "created_time": record.created_time,
@@ -132,13 +162,13 @@ def page(ws: Workspace, item: Page, sign: Sign) -> JSON:
         "properties": properties,
         "url": notion_url(richtext.plain_text(item.title), item.id),
         "public_url": None,
-        "archived": record.in_trash,
     }
+    return _trash_flags(out, record.in_trash, version)
 
 
-def database(ws: Workspace, item: Database, sign: Sign) -> JSON:
+def database(ws: Workspace, item: Database, sign: Sign, version: str = V2025) -> JSON:
     record = ws.blocks[item.id]
-    return {
+    out = {
         "object": "database",
         "id": item.id,
         "title": item.title,
@@ -157,14 +187,14 @@ def database(ws: Workspace, item: Database, sign: Sign) -> JSON:
         "cover": resolve_files(item.cover, sign) if item.hosted else item.cover,
         "url": notion_url("", item.id),
         "public_url": None,
-        "archived": record.in_trash,
     }
+    return _trash_flags(out, record.in_trash, version)
 
 
-def data_source(ws: Workspace, item: DataSource, sign: Sign) -> JSON:
+def data_source(ws: Workspace, item: DataSource, sign: Sign, version: str = V2025) -> JSON:
     db = ws.databases[item.database_id]
     record = ws.blocks[db.id]
-    return {
+    out = {
         "object": "data_source",
         "id": item.id,
         "cover": resolve_files(db.cover, sign) if db.hosted else db.cover,
@@ -182,8 +212,30 @@ def data_source(ws: Workspace, item: DataSource, sign: Sign) -> JSON:
         "url": notion_url("", db.id),
         "public_url": None,
         "in_trash": record.in_trash,
-        "archived": record.in_trash,
     }
+    return _trash_flags(out, record.in_trash, version)
+
+
+def view(item: View) -> JSON:
+    """A view object (GET /v1/views/{id}), its configuration as stored."""
+    out: JSON = {
+        "object": "view",
+        "id": item.id,
+        "parent": {"type": "database_id", "database_id": item.database_id},
+        "name": item.name,
+        "type": item.type,
+        "created_time": item.created_time,
+        "last_edited_time": item.last_edited_time,
+        "url": f"https://www.notion.so/{compact(item.database_id)}?v={compact(item.id)}",
+        "data_source_id": item.data_source_id,
+        "created_by": _user(item.created_by),
+        "last_edited_by": _user(item.created_by),
+        "filter": item.filter,
+        "sorts": item.sorts,
+        "quick_filters": None,
+        "configuration": item.configuration,
+    }
+    return out
 
 
 def list_envelope(

@@ -1,5 +1,8 @@
 """The emulated workspace: an in-memory Notion, loaded from an authoring-friendly JSON file.
 
+Over 400 lines because the file format below is documented where it is read, and the
+mutations tests drive (edits, moves, trash, views, schema) stamp times the same way.
+
 Workspace file format
 =====================
 
@@ -81,7 +84,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import richtext
+from . import richtext, viewspecs
 from .clock import Clock, minute_iso, parse_iso
 from .ids import normalize_id
 from .loader import WorkspaceLoader
@@ -393,4 +396,41 @@ class Workspace(WorkspaceLoader):
             stamp = self._stamp()
             self.blocks[found].last_edited_time = stamp
             self._touch(found, stamp)
+            self._changed()
+
+    def edit_view(self, view_id: str, spec: JSON) -> None:
+        """Replaces a view's settings (the VIEW format of viewspecs.py, its type kept
+        unless given); the view and its database are stamped as edited."""
+        with self.lock:
+            found = normalize_id(view_id)
+            if found is None or found not in self.views:
+                raise KeyError(f"no view {view_id!r}")
+            old = self.views[found]
+            source = self.data_sources.get(old.data_source_id or "")
+            stamp = self._stamp()
+            merged = {"name": old.name, "type": old.type, **spec}
+            self.views[found] = viewspecs.view_record(
+                merged,
+                found,
+                old.database_id,
+                source,
+                (old.created_time, stamp, old.created_by),
+                f"view/{found}",
+            )
+            self.blocks[old.database_id].last_edited_time = stamp
+            self._changed()
+
+    def add_property(self, data_source_id: str, name: str, spec: Any) -> None:
+        """Adds a property to a data source's schema (SCHEMA shorthand); the data source
+        is stamped as edited, as a schema change in Notion is."""
+        with self.lock:
+            found = normalize_id(data_source_id)
+            if found in self.databases and self.databases[found].data_sources:
+                found = self.databases[found].data_sources[0]
+            if found is None or found not in self.data_sources:
+                raise KeyError(f"no data source {data_source_id!r}")
+            source = self.data_sources[found]
+            path = f"schema/{found}/{name}"
+            source.properties[name] = self._schema(name, spec, found, source.database_id, path)
+            source.last_edited_time = self._stamp()
             self._changed()

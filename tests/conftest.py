@@ -7,9 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from mkdocs_notion_sync import settings
 from notion_emulator import DEMO_TOKEN, Emulator, Workspace
 
 from .support.workspaces import TOKEN
+
+TEST_VERSION = os.environ.get("NOTION_TEST_API_VERSION")
+"""Runs the whole suite on another Notion API version (CI runs it on 2025-09-03 too):
+the default every build gets, in this process and in the builds it starts."""
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +25,9 @@ def notion_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("NOTION_SYNC_"):
             monkeypatch.delenv(name)
+    if TEST_VERSION:
+        monkeypatch.setattr(settings, "DEFAULT_NOTION_VERSION", TEST_VERSION)
+        monkeypatch.setenv("NOTION_SYNC_NOTION_VERSION", TEST_VERSION)
 
 
 @pytest.fixture

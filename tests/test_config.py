@@ -51,9 +51,16 @@ def _error(tmp_path: Path, plugin: dict[str, Any]) -> str:
         ({"on_error": "ignore"}, "option 'on_error'"),
         ({"poll_interval": -5}, "option 'poll_interval'"),
         ({"offline": "perhaps"}, "option 'offline'"),
+        ({"sources": [{"page": PAGE, "dest": "x", "view": "Board"}]}, "apply to 'database'"),
+        ({"sources": [{"database": DATABASE, "dest": "x", "view": " "}]}, "names a view"),
+        ({"notion_version": "2022-06-28"}, "option 'notion_version'"),
+        ({"notion_version": 20261201}, "option 'notion_version'"),
     ],
 )
-def test_bad_values_name_the_option(tmp_path: Path, plugin: dict[str, Any], expected: str) -> None:
+def test_bad_values_name_the_option(
+    tmp_path: Path, plugin: dict[str, Any], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOTION_SYNC_NOTION_VERSION", raising=False)  # a suite-wide override
     assert expected in _error(tmp_path, plugin)
 
 
@@ -74,6 +81,13 @@ def test_every_url_form_is_accepted_and_normalised(tmp_path: Path) -> None:
     assert options.sources[0].page == "1f2e3d4c-5b6a-7988-1f2e-3d4c5b6a7988"
     assert options.sources[0].dest == "handbook"
     assert options.sources[1].database == "8a7b6c5d-4e3f-2100-8a7b-6c5d4e3f2100"
+    assert options.sources[1].view == "01234567-89ab-cdef-0123-456789abcdef", "?v= is the view"
+
+
+def test_an_explicit_view_wins_over_the_urls(tmp_path: Path) -> None:
+    url = f"https://www.notion.so/acme/{DATABASE}?v=0123456789abcdef0123456789abcdef"
+    config = _load(tmp_path, {"sources": [{"database": url, "dest": "x", "view": "Board"}]})
+    assert config.plugins["notion-sync"].config.sources[0].view == "Board"
 
 
 def test_environment_wins_over_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,8 +22,8 @@ from mkdocs_notion_sync.site.filetypes import FALLBACK, INERT, stored_extension
 from mkdocs_notion_sync.site.paths import assign_paths
 from mkdocs_notion_sync.site.render_cache import RenderCache
 from mkdocs_notion_sync.sync.cache import Cache, CachedPage
+from mkdocs_notion_sync.sync.databases import columns_of as _columns
 from mkdocs_notion_sync.sync.fetch import _child_pages, outline_of
-from mkdocs_notion_sync.sync.fetch import columns_of as _columns
 from mkdocs_notion_sync.sync.model import Page, Source, SyncedTree
 
 KEYS = st.sampled_from(

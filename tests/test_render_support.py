@@ -75,6 +75,9 @@ class FakeContext:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
+    def inline_database(self, block_id: str, *, nested: bool) -> str | None:
+        return None  # every child_database is a database of its own here
+
 
 def to_html(text: str) -> str:
     return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS).convert(

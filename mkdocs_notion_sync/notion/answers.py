@@ -65,6 +65,18 @@ def a_database(answer: Any) -> dict[str, Any]:
     return database
 
 
+def a_view(answer: Any) -> dict[str, Any]:
+    """A view: the data source it shows is what the next requests are about."""
+    view = an_object(answer)
+    source = view.get("data_source_id")
+    if source is not None:
+        found = api_id(source)
+        if found is None:
+            raise Malformed("the view's data_source_id is not a Notion id")
+        view["data_source_id"] = found
+    return view
+
+
 def a_list_page(answer: Any, *, ids: bool) -> tuple[list[dict[str, Any]], bool, str | None]:
     """(results, has_more, next_cursor) of one page of a list endpoint; `ids`: every
     result must carry a Notion id (all but property items do)."""

@@ -5,6 +5,10 @@ retrying, counting transport (pacing.py) on a keep-alive socket (transport.py). 
 read returns plain JSON of the shape its endpoint promises (answers.py) or raises a
 NotionSyncError that says what to do, in one line; every list endpoint goes through the
 one paginator, which refuses to loop.
+
+Over 400 lines because every endpoint the plugin reads (pages, blocks, databases, data
+sources, views, search, users, comments) is one small method here, beside the one error
+mapping they all share.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ class NotionAPI:
             )
         self.api_url = settings.api_url.rstrip("/")
         self.timeout = settings.timeout
+        self.version = settings.notion_version
         self.metrics = RequestMetrics()
         self.pacer = pacer or Pacer(settings.rate_limit)
         self.breaker = CircuitBreaker(threshold=max(10, 2 * (settings.max_retries + 1)))
@@ -98,6 +103,7 @@ class NotionAPI:
             auth=settings.token,
             base_url=self.api_url,
             timeout_ms=int(settings.timeout * 1000),
+            notion_version=settings.notion_version,
             retry=False,
             logger=logging.getLogger("mkdocs_notion_sync.notion_client"),
             log_level=logging.CRITICAL,
@@ -274,26 +280,55 @@ class NotionAPI:
         *,
         filter: dict[str, Any] | None = None,
         sorts: list[Any] | None = None,
+        properties: list[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """https://developers.notion.com/reference/query-a-data-source (every entry)"""
+        """https://developers.notion.com/reference/query-a-data-source (every entry).
+        `properties`: the ids of the properties the answer must carry
+        (`filter_properties`; from API 2026-12-01 a query without it returns titles)."""
         kwargs: dict[str, Any] = {"data_source_id": data_source_id, "result_type": "page"}
         if filter is not None:
             kwargs["filter"] = filter
         if sorts is not None:
             kwargs["sorts"] = sorts
+        if properties:
+            kwargs["filter_properties"] = properties
         return self._paginate(
             f"the query of data source {data_source_id}", self._client.data_sources.query, **kwargs
         )
 
-    def recently_edited(self, since: str) -> Iterator[dict[str, Any]]:
+    def view(self, view_id: str) -> dict[str, Any]:
+        """https://developers.notion.com/reference/retrieve-a-view"""
+        return self._call(
+            f"view {view_id}", self._client.views.retrieve, answers.a_view, view_id=view_id
+        )
+
+    def views(self, database_id: str) -> list[str]:
+        """The ids of a database's views, in the order of its tabs.
+        https://developers.notion.com/reference/list-views"""
+        return [
+            str(ref["id"])
+            for ref in self._paginate(
+                f"the views of database {database_id}",
+                self._client.views.list,
+                database_id=database_id,
+            )
+        ]
+
+    def recently_edited(
+        self, since: str, *, data_sources: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Pages edited at or after `since` (ISO time), newest first, from search, which
-        returns 100 pages a request: the cheap change check of incremental builds.
+        returns 100 pages a request: the cheap change check of incremental builds. With
+        `data_sources`, edited data sources too (a schema change stamps its data source).
         https://developers.notion.com/reference/post-search"""
+        only_pages: dict[str, Any] = (
+            {} if data_sources else {"filter": {"property": "object", "value": "page"}}
+        )
         for result in self._paginate(
             "the search for edited pages",
             self._client.search,
-            filter={"property": "object", "value": "page"},
             sort={"timestamp": "last_edited_time", "direction": "descending"},
+            **only_pages,
         ):
             if str(result.get("last_edited_time", "")) < since:
                 return

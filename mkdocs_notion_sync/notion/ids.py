@@ -65,6 +65,20 @@ def parse_notion_url(url: str) -> tuple[str, str | None] | None:
     return page_id, block_id
 
 
+def view_in_url(text: str) -> str | None:
+    """The view a database URL opens (`...?v=<32 hex>`), dashed; None if it names none."""
+    value = text.strip()
+    if "://" not in value:
+        value = "https://" + value
+    if not is_notion_url(value):
+        return None
+    for key_value in urlsplit(value).query.split("&"):
+        key, _, found = key_value.partition("=")
+        if key == "v" and found:
+            return api_id(found)
+    return None
+
+
 def api_id(value: object) -> str | None:
     """The dashed form of an id as the API writes one (dashed, or 32 hex digits), or
     None for anything else: what an answer says is an id must be one before it goes

@@ -52,3 +52,9 @@ class RenderContext(Protocol):
     def warn(self, message: str) -> None:
         """Report a problem the reader would notice (unknown block, broken link)."""
         ...
+
+    def inline_database(self, block_id: str, *, nested: bool) -> str | None:
+        """Markdown showing the linked database of this `child_database` block where
+        the block is (its view's entries), or None when the block is a database of its
+        own (then it is linked to). `nested`: inside a list or quote."""
+        ...

@@ -9,12 +9,17 @@ from .walk import Walk, payload
 
 
 def child_page(block: Block, walk: Walk) -> str:
-    """child_page and child_database: the sub-page is its own page; link to it."""
+    """child_page and child_database: the sub-page is its own page; link to it. A
+    linked database (a view of a database elsewhere) is shown where it is instead."""
     title = payload(block).get("title")
     title = " ".join(title.split()) if isinstance(title, str) and title.strip() else "Untitled"
     block_id = block.get("id")
     if isinstance(block_id, str) and walk.ctx.is_left_out(block_id):
         return ""  # include/exclude left the sub-page out: it stays out of sight
+    if block.get("type") == "child_database" and isinstance(block_id, str):
+        inline = walk.ctx.inline_database(block_id, nested=walk.nested)
+        if inline is not None:
+            return inline
     target = walk.ctx.link_to_page(block_id) if isinstance(block_id, str) else None
     return _page_link(title, target)
 

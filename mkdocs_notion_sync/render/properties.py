@@ -29,6 +29,12 @@ def _escape_cell(text: str) -> str:
     return "".join(out)
 
 
+def escape_cell(text: str) -> str:
+    """Notion text shown as typed in a table cell, a card or a heading of the site's
+    own Markdown (database layouts)."""
+    return _escape_cell(text)
+
+
 def _dicts(value: Any) -> list[dict[str, Any]]:
     """The dict items of a list value; anything else Notion should not send is skipped."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -21,11 +21,11 @@ from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
 from ..render.urls import safe_url
 from ..settings import Settings
-from ..sync.cache import Cache, CachedPage
+from ..sync.cache import Cache, CachedPage, PageOutline
 from ..sync.model import Page, Source, SyncedTree
 from .assets import SITE_FOLDER, AssetStore, Lookup
 from .blog import BlogAuthors, blog_meta
-from .databases import index_table
+from .databases import index_page, linked_view
 from .embeds import EmbedRequest
 from .front_matter import mapped_front_matter, unknown_properties
 from .notes import BuildNotes, PageNotes
@@ -45,8 +45,10 @@ class PageContext:
         assets: AssetStore,
         warnings: Warnings,
         left_out: Mapping[str, str] | None = None,
+        outline_of: Callable[[str], PageOutline | None] = lambda _id: None,
     ) -> None:
         self.page = page
+        self._outline_of = outline_of
         self._links = links
         self._assets = assets
         self._warnings = warnings
@@ -104,6 +106,12 @@ class PageContext:
         self.warnings.append(line)
         if log:
             self._warnings.warn(line)
+
+    def inline_database(self, block_id: str, *, nested: bool) -> str | None:
+        linked = self.page.linked.get(block_id)
+        if linked is None:
+            return None
+        return linked_view(linked, self, self._links.titles, self._outline_of, nested=nested)
 
     def warn(self, message: str) -> None:
         if message in self._warned:
@@ -186,7 +194,14 @@ class PageComposer:
             warnings.warn(line)
 
     def context(self, page: Page) -> PageContext:
-        return PageContext(page, self.links, self.assets, self.warnings, self.tree.left_out)
+        return PageContext(
+            page,
+            self.links,
+            self.assets,
+            self.warnings,
+            left_out=self.tree.left_out,
+            outline_of=self.cache.get_outline,
+        )
 
     def _render(self, blocks: list[dict[str, Any]], page: Page, ctx: PageContext) -> str:
         """The blocks through the site's renderers; what they met goes to ctx.notes."""
@@ -221,7 +236,7 @@ class PageComposer:
             description = page.obj.get("description") or []
             if description:
                 parts.append(render_rich_text(description, ctx) + "\n\n")
-            parts.append(index_table(page, ctx, self.links.titles))
+            parts.append(index_page(page, ctx, self.links.titles, self.cache.get_outline))
             return front_matter(meta) + "".join(parts), ctx
         if page.kind == "entry":
             meta.update(property_front_matter(page.obj.get("properties") or {}))
@@ -297,6 +312,10 @@ def _comments(comments: list[dict[str, Any]], ctx: PageContext) -> str:
     return "\n".join(lines)
 
 
+NO_NAME = "(no name)"
+"""How a workspace member without a display name is shown."""
+
+
 def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
     """Partial user objects (`{"object": "user", "id": ...}`) get the member's name."""
     if not users:
@@ -317,8 +336,9 @@ def _name_people(obj: dict[str, Any], users: dict[str, dict[str, Any]]) -> None:
             for person in people:
                 if isinstance(person, dict) and not person.get("name"):
                     known = users.get(str(person.get("id")))
-                    if known and known.get("name"):
-                        person["name"] = known["name"]
+                    if known is not None:
+                        # From API 2026-12-01 a member without a display name has none.
+                        person["name"] = known.get("name") or NO_NAME
 
 
 def _title_links(blocks: list[dict[str, Any]], titles: dict[str, str]) -> None:

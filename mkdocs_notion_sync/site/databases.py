@@ -1,17 +1,24 @@
-"""A database's own page: its entries as a table linking each entry, and a CSV file of
-the same rows beside it."""
+"""A database's own page: its entries in the layout of the view it follows (a table
+without one), the view it follows named, and a CSV file of every entry beside it; and
+a linked database, shown inside the page that holds it."""
 
 from __future__ import annotations
 
 import csv
 import io
 import posixpath
+from collections.abc import Callable
 
 from ..render.context import RenderContext
 from ..render.escape import escape_text
-from ..render.properties import plain_property, property_cells
+from ..render.properties import plain_property
+from ..render.urls import safe_url
+from ..sync.cache import PageOutline
 from ..sync.model import Page
-from .paths import relative_link
+from .layouts import entries
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+Outlines = Callable[[str], "PageOutline | None"]
 
 
 def csv_path(database: Page) -> str:
@@ -21,29 +28,76 @@ def csv_path(database: Page) -> str:
     return posixpath.join(folder, name)
 
 
-def index_table(page: Page, ctx: RenderContext, titles: dict[str, str]) -> str:
-    """The entries as a table in the source's `columns` (or schema order), the title
-    column linking each entry's page, and the CSV download below."""
+def _followed(page: Page) -> str:
+    """One line naming the Notion view the entries are shown as."""
+    layout = page.layout
+    if layout is None:
+        return ""
+    name = escape_text(layout.view_name or "Untitled")
+    url = safe_url(layout.view_url) if layout.view_url else None
+    named = f"[{name}]({url})" if url else name
+    how = (
+        layout.kind
+        if layout.kind == layout.view_type
+        else f"a {layout.view_type}, shown as a table"
+    )
+    return f"*As in the Notion view {named} ({escape_text(how)}).*\n\n"
+
+
+def card_images(
+    ctx: RenderContext, page: Page, outline_of: Outlines
+) -> Callable[[Page], str | None]:
+    """An entry's card image, as the view's cover setting says: the page cover, the
+    first image of its content, or the first image of a files property."""
+    layout = page.layout
+    cover = layout.cover if layout is not None else None
+
+    def image(entry: Page) -> str | None:
+        if cover == "page_cover":
+            found = entry.obj.get("cover")
+            return ctx.asset_url(found, entry.id) if isinstance(found, dict) else None
+        if cover == "page_content":
+            outline = outline_of(entry.id)
+            for owner, file in outline.files if outline is not None else []:
+                url = ctx.asset_url(file, owner)
+                if url and url.lower().endswith(IMAGE_SUFFIXES):
+                    return url
+            return None
+        if cover and cover.startswith("property:"):
+            prop = (entry.obj.get("properties") or {}).get(cover.split(":", 1)[1])
+            if not isinstance(prop, dict) or not isinstance(prop.get("files"), list):
+                return None
+            for file in prop["files"]:
+                url = (
+                    ctx.asset_url(file, str(prop.get("id", ""))) if isinstance(file, dict) else None
+                )
+                if url and url.lower().endswith(IMAGE_SUFFIXES):
+                    return url
+        return None
+
+    return image
+
+
+def index_page(page: Page, ctx: RenderContext, titles: dict[str, str], outline_of: Outlines) -> str:
+    """The entries in the view's layout, the view named, and the CSV download below."""
     download = f"[Download as CSV]({posixpath.basename(csv_path(page))})\n"
-    if not page.children:
-        return "*No entries.*\n\n" + download
-    columns = list(page.source.columns or page.columns or ["Name"])
-    title_column = page.columns[0] if page.columns else columns[0]
-    header = "| " + " | ".join(escape_text(c).replace("|", "\\|") for c in columns) + " |"
-    rows = [header, "|" + " --- |" * len(columns)]
-    for entry in page.children:
-        props = entry.obj.get("properties") or {}
-        values = dict(property_cells(props, ctx, skip_title=False, titles=titles))
-        link = relative_link(page.path, entry.path)
-        cells = []
-        for column in columns:
-            value = values.get(escape_text(column), values.get(column, ""))
-            if column == title_column:
-                cells.append(f"[{value or 'Untitled'}]({link})")
-            else:
-                cells.append(value)
-        rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows) + "\n\n" + download
+    shown = entries(page, ctx, titles, card_images(ctx, page, outline_of))
+    return _followed(page) + shown + "\n" + download
+
+
+def linked_view(
+    page: Page,
+    ctx: RenderContext,
+    titles: dict[str, str],
+    outline_of: Outlines,
+    *,
+    nested: bool,
+) -> str:
+    """A linked database where its block is: its title, then its first view's entries
+    (each linking to its page where the original database is published)."""
+    title = escape_text(" ".join(page.title.split()) or "Untitled")
+    shown = entries(page, ctx, titles, card_images(ctx, page, outline_of), nested=nested)
+    return f"**{title}**\n\n{_followed(page)}{shown}".rstrip("\n")
 
 
 def csv_for(page: Page) -> str:

@@ -121,7 +121,7 @@ class RenderCache:
         outline = self.cache.get_outline(page.id)
         if outline is None:
             return None
-        parts = (
+        parts = [
             self._site_digest,
             page.id,
             page.path,
@@ -129,5 +129,20 @@ class RenderCache:
             page.last_edited_time,
             repr(page.source.front_matter),
             "draft" if page.draft else "",
-        )
+        ]
+        if page.linked:
+            parts.append(_digest(_linked_state(page)))
         return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def _linked_state(page: Page) -> list[Any]:
+    """What the linked databases shown in a page depend on: their view, and each
+    entry's id and edit (its properties show on the page)."""
+    return [
+        (
+            block_id,
+            repr(linked.layout),
+            [(entry.id, entry.last_edited_time) for entry in linked.children],
+        )
+        for block_id, linked in sorted(page.linked.items())
+    ]

@@ -104,8 +104,22 @@ class PageOutline:
         return str(self.obj.get("last_edited_time", ""))
 
 
-DatabaseRecord = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
-"""(database container, its data sources' schemas, its entries) as last queried."""
+@dataclass
+class DatabaseSnapshot:
+    """A database as last fetched: the container, its data sources (schemas), the view
+    it follows, and its entries in query order. Schemas and view are kept until search
+    says a data source changed; the entries are re-queried when a source root asks."""
+
+    container: dict[str, Any]
+    schemas: list[dict[str, Any]]
+    entries: list[dict[str, Any]]
+    view: dict[str, Any] | None = None
+    linked: bool = False
+    """A linked database: the view shows a data source of a database elsewhere."""
+
+    @property
+    def data_source_ids(self) -> set[str]:
+        return {str(schema.get("id")) for schema in self.schemas}
 
 
 class Namespace(Generic[T]):
@@ -161,8 +175,8 @@ class Cache:
         self._store = self._open()
         self.pages: Namespace[CachedPage] = Namespace(self, "page", CachedPage)
         self.outlines: Namespace[PageOutline] = Namespace(self, "outline", PageOutline)
-        self.databases: Namespace[DatabaseRecord] = Namespace(self, "database", tuple)
-        """Keyed by database id, filter and sorts (a filtered source is its own entry)."""
+        self.databases: Namespace[DatabaseSnapshot] = Namespace(self, "db", DatabaseSnapshot)
+        """Keyed by database id and what the source asks of it (sync/databases.py)."""
         self.listed: Namespace[dict[str, Any]] = Namespace(self, "listed", dict)
         """Page objects a cold build's listing found, until its walk reads them."""
         self.renders: Namespace[tuple[Any, ...]] = Namespace(self, "render", tuple)

@@ -1,4 +1,4 @@
-"""One page's or one database's content, from Notion into the cache.
+"""One page's content, from Notion into the cache (databases: databases.py).
 
 A page goes straight to the cache on disk and only its small outline comes back, so
 block trees never sit in the sync's memory. What a fetch warns about the page's content
@@ -13,9 +13,8 @@ from typing import Any
 
 from ..notion.api import NotionAPI
 from ..notion.objects import files_in, iter_blocks, payload, title_of
-from .cache import Cache, CachedPage, DatabaseRecord, PageOutline
+from .cache import Cache, CachedPage, PageOutline
 from .freshness import reusable
-from .model import Source
 
 MAX_DEPTH = 64
 """Nesting guard: Notion allows deep trees, hostile content allows infinite ones."""
@@ -136,37 +135,3 @@ def _child_pages(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for block in iter_blocks(blocks)
         if block.get("type") in ("child_page", "child_database") and not block.get("in_trash")
     ]
-
-
-# -- databases ---------------------------------------------------------------------
-
-
-def database_key(database_id: str, source: Source) -> str:
-    """A filtered or sorted source is its own cache entry."""
-    return f"{database_id}|{source.filter!r}|{source.sorts!r}"
-
-
-def fetch_database(api: NotionAPI, database_id: str, source: Source) -> DatabaseRecord:
-    """The container, its data sources' schemas and its entries (100 a request)."""
-    database = api.database(database_id)
-    schemas: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
-    for data_source in database.get("data_sources") or []:
-        ds_id = str(data_source.get("id"))
-        schemas.append(api.data_source(ds_id))
-        entries.extend(api.query(ds_id, filter=source.filter, sorts=source.sorts))
-    return database, schemas, entries
-
-
-def columns_of(schemas: list[dict[str, Any]]) -> list[str]:
-    """Property names in schema order, the title first (it links to the entry)."""
-    names: list[str] = []
-    for schema in schemas:
-        props = schema.get("properties") if isinstance(schema, dict) else None
-        if not isinstance(props, dict):
-            continue
-        for name, prop in props.items():
-            if isinstance(prop, dict) and prop.get("type") == "title" and name not in names:
-                names.insert(0, str(name))
-        names.extend(str(name) for name in props if str(name) not in names)
-    return names

@@ -51,10 +51,28 @@ class ChangeWindow:
     def __init__(self, changed: dict[str, dict[str, Any]], validated: set[str]) -> None:
         self.changed = changed
         self.validated = validated
+        self.touched: set[str] = set()
+        """Data sources and databases with something new since the last sync: the data
+        source itself (a schema edit stamps it) or an entry edited or added in it."""
+        for object_id, obj in changed.items():
+            if obj.get("object") == "data_source":
+                self.touched.add(object_id)
+            parent = obj.get("parent")
+            if isinstance(parent, dict):
+                for key in ("data_source_id", "database_id"):
+                    if parent.get(key):
+                        self.touched.add(str(parent[key]))
 
     def unchanged(self, page_id: str) -> bool:
         """Checked by the last sync and not edited since: no request needed."""
         return page_id in self.validated and page_id not in self.changed
+
+    def database_unchanged(self, database_id: str, data_sources: set[str]) -> bool:
+        """Checked by the last sync, and search shows nothing new in it: no schema edit,
+        no entry edited or added. (An entry moved to the trash leaves search, so a
+        source root's database is still queried; one inside a page relies on Notion
+        stamping the data source.)"""
+        return database_id in self.validated and not (({database_id} | data_sources) & self.touched)
 
 
 def reusable_unseen(

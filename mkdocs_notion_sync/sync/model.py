@@ -11,6 +11,31 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PageKind = Literal["page", "database", "entry"]
+LAYOUTS = frozenset({"table", "board", "gallery", "list", "calendar"})
+"""The view layouts a static site shows; every other view type becomes a table."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a database's entries are shown: a Notion view's layout, with its properties
+    resolved to names (a static site's view of it: no JavaScript, no interaction)."""
+
+    kind: str = "table"
+    """One of LAYOUTS."""
+    view_type: str = "table"
+    """Notion's type of the view (a timeline is shown as a table: `kind` says so)."""
+    view_name: str = ""
+    view_url: str = ""
+    shown: tuple[str, ...] = ()
+    """Properties shown, in the view's order; empty: all of them."""
+    group_by: str | None = None
+    """A board's grouping property."""
+    by_status_group: bool = False
+    """A status grouping by status group (To-do, In progress, Complete), not option."""
+    date_property: str | None = None
+    """A calendar's date property."""
+    cover: str | None = None
+    """Cards' image: `page_cover`, `page_content` (the first image) or `property:<name>`."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +57,8 @@ class Source:
     name are published (and the pages on the way to them)."""
     exclude: tuple[str, ...] = ()
     """Title globs and ids of subtrees left out of the site (sync/publish.py)."""
+    view: str | None = None
+    """A Notion view (id or name) whose filter, sorts, properties and layout to follow."""
 
 
 @dataclass(eq=False)
@@ -53,6 +80,13 @@ class Page:
     draft: bool = False
     """Left out by the source's include/exclude, shown only because `mkdocs serve`
     runs with `drafts_in_serve`."""
+    layout: Layout | None = None
+    """For a database that follows a view: that view's layout."""
+    schemas: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """For a database: its data sources (schemas, status groups), as fetched."""
+    linked: dict[str, Page] = field(default_factory=dict)
+    """Linked databases in this page's content, by block id: each a database page (not
+    published itself) whose children are its entries, shown inline where the block is."""
 
     @property
     def last_edited_time(self) -> str:

@@ -27,11 +27,19 @@ from ..log import Warnings, log
 from ..notion.api import NotionAPI
 from ..notion.objects import payload, property_files, title_of
 from ..settings import Settings
-from .cache import Cache, CachedPage, DatabaseRecord, PageOutline, UnreadableEntry
-from .fetch import PageFetcher, columns_of, database_key, fetch_database, outline_of
+from .cache import Cache, CachedPage, DatabaseSnapshot, PageOutline, UnreadableEntry
+from .databases import (
+    columns_of,
+    database_key,
+    entries_fingerprint,
+    fetch_snapshot,
+    requery,
+)
+from .fetch import PageFetcher, outline_of
 from .freshness import ISO, ChangeWindow, minute_window_start, reusable_unseen
 from .model import Page, PageKind, Source, SyncedTree
 from .publish import Publishing, Verdict
+from .views import layout_of
 
 LISTING_LIMIT = 20_000
 """Page objects a cold build lists through search (200 requests at most) before asking
@@ -76,6 +84,8 @@ class SourceWalk:
         self._done = 0
         self._total = 0
         self.fetched = 0
+        self._pages_fetched = 0
+        """Pages and entries fetched: only they can name people the users list lacks."""
         self.cached = 0
         self._window: ChangeWindow | None = None
         """What changed since the last sync; None on a cold build."""
@@ -166,9 +176,9 @@ class SourceWalk:
 
     def _users(self) -> dict[str, dict[str, Any]]:
         """Workspace members by id, so people and authors show names: partial user
-        objects carry only an id. Listed again only when something was fetched."""
+        objects carry only an id. Listed again only when a page or entry was fetched."""
         cached = self.cache.users()
-        if self.api is None or (cached is not None and not self.fetched):
+        if self.api is None or (cached is not None and not self._pages_fetched):
             return cached or {}
         try:
             users = {str(user.get("id")): user for user in self.api.users()}
@@ -247,7 +257,9 @@ class SourceWalk:
             self._keep_listed(batch)
             return
         since = minute_window_start(last_sync)
-        changed = {str(obj["id"]): obj for obj in self.api.recently_edited(since)}
+        changed = {
+            str(obj["id"]): obj for obj in self.api.recently_edited(since, data_sources=True)
+        }
         self._objects.update(changed)
         self._window = ChangeWindow(changed, validated)
 
@@ -365,6 +377,8 @@ class SourceWalk:
                 node = None
             elif child_kind == "child_database":
                 node = self._database_page(placeholder.id, placeholder.source, parent)
+                if node is not None and node.id in parent.linked:
+                    node = None  # a linked database is shown inside its page, not apart
             else:
                 node = self._page(placeholder.id, "page", placeholder.source, parent, None)
             self._put_in_place(placeholder, node)
@@ -453,12 +467,15 @@ class SourceWalk:
         assert self._fetcher is not None
         return self._fetcher.load(page_id, obj, cached)
 
-    def _count(self, *, cached: bool, by: int = 1) -> None:
+    def _count(self, *, cached: bool, by: int = 1, page: bool = True) -> None:
+        """One page of the site served from the cache or fetched (`by` -1: taken back);
+        `page`: a page or entry (whose people may be new), not a database's index."""
         with self._lock:
             if cached:
                 self.cached += by
             else:
                 self.fetched += by
+                self._pages_fetched += by if page else 0
 
     def _submit_files(self, owner_id: str, record: PageOutline) -> None:
         refresh = self._refresh_block if self.api else None
@@ -526,7 +543,7 @@ class SourceWalk:
         self._replay(cached)
         return cached
 
-    # -- databases --------------------------------------------------------------
+    # -- databases ----------------------------------------------------------------
 
     def _database_page(self, database_id: str, source: Source, parent: Page | None) -> Page | None:
         with self._lock:
@@ -539,42 +556,74 @@ class SourceWalk:
             judged = publishing.judge(database_id, source, parent, None, leaf=False)
             if judged is None:
                 return None  # left out by id: not even queried
+        # Only a source root has a view setting; a database met inside a page shows all.
+        asked = source if parent is None else Source("database", database_id, "")
+        key = database_key(database_id, asked, self.settings.notion_version)
         try:
-            database, schemas, entries = self._database(database_id, source)
+            snapshot, reused = self._database(database_id, asked, key, root=parent is None)
         except NotionSyncError as error:
             if not self._tolerated(error):
                 raise
-            stored = self.cache.databases.get(database_key(database_id, source))
+            stored = self.cache.databases.get(key)
             if stored is None:
                 self.warnings.warn(f"left out database {database_id}: {error}")
                 with self._lock:
                     self._left_out[database_id] = error
+                    self._unverified.add(database_id)
                 return None
             self.warnings.warn(f"serving the cached copy of database {database_id}: {error}")
-            database, schemas, entries = stored
+            with self._lock:
+                self._unverified.add(database_id)
+            snapshot, reused = stored, True
+        page = Page(
+            id=database_id,
+            kind="database",
+            title=title_of(snapshot.container),
+            source=source,
+            parent=parent,
+            obj=snapshot.container,
+        )
         if (
             parent is not None
             and judged is not Verdict.LEAVE_OUT
             and publishing.applies(source, parent)
         ):
             # By title: a database's title comes with its query, so it costs that.
-            title = title_of(database)
-            judged = publishing.judge(database_id, source, parent, title, leaf=False)
+            judged = publishing.judge(
+                database_id, source, parent, title_of(snapshot.container), leaf=False
+            )
             if judged is None:
                 return None
-        page = Page(
-            id=database_id,
-            kind="database",
-            title=title_of(database),
-            source=source,
-            parent=parent,
-            obj=database,
-        )
         publishing.place(page, judged or Verdict.PUBLISH)
-        page.columns = columns_of(schemas)
+        page.columns = columns_of(snapshot.schemas)
+        page.schemas = snapshot.schemas
+        if snapshot.view is not None:
+            page.layout = layout_of(snapshot.view, snapshot.schemas)
+            if page.layout.kind != page.layout.view_type:
+                log.info(
+                    'database "%s" (%s) follows the view "%s", a %s, which a static site '
+                    "cannot show: its entries are shown as a table",
+                    " ".join(page.title.split()),
+                    database_id,
+                    page.layout.view_name,
+                    page.layout.view_type,
+                )
+        entries = [e for e in snapshot.entries if not (e.get("in_trash") or e.get("archived"))]
+        if snapshot.linked and parent is not None:
+            # Shown where its block is: the entries are the original database's, published
+            # (if at all) where that database is, so they are neither fetched nor published.
+            for entry in entries:
+                page.children.append(
+                    Page(str(entry["id"]), "entry", title_of(entry), source, page, obj=entry)
+                )
+                self._submit_cover(entry)
+            with self._lock:
+                parent.linked[database_id] = page
+            self._tick()
+            return page
+        self._count(cached=reused, page=False)
+        self._from_cache[database_id] = reused
         for entry in entries:
-            if entry.get("in_trash") or entry.get("archived"):
-                continue
             placeholder = Page(
                 id=str(entry["id"]),
                 kind="entry",
@@ -588,6 +637,13 @@ class SourceWalk:
         self._tick()
         return page
 
+    def _submit_cover(self, entry: dict[str, Any]) -> None:
+        """A linked view's entry is not walked; its cover may still show on a card."""
+        cover = entry.get("cover")
+        if isinstance(cover, dict):
+            refresh = self._refresh_page_file("cover") if self.api else None
+            self.submit_file(str(entry["id"]), cover, refresh)
+
     def _fill_entry(self, placeholder: Page) -> Callable[[], None]:
         def task() -> None:
             parent = placeholder.parent
@@ -599,24 +655,42 @@ class SourceWalk:
 
         return task
 
-    def _database(self, database_id: str, source: Source) -> DatabaseRecord:
-        """The container, its data sources' schemas and its entries. Entries are always
-        re-queried (100 a request), which is the database's change check."""
-        key = database_key(database_id, source)
-        if self.settings.offline or (self._degraded and self.cache.databases.get(key)):
-            stored = self.cache.databases.get(key)
+    def _database(
+        self, database_id: str, source: Source, key: str, *, root: bool
+    ) -> tuple[DatabaseSnapshot, bool]:
+        """The database as the site shows it, for as few requests as the change window
+        allows, and whether it counts as cached (nothing in it changed):
+
+        * nothing new in it since the last sync (search lists no edited data source and
+          no edited or added entry): a database inside a page costs nothing; a source
+          root costs its entries query, which also notices entries trashed or unshared
+          (search does not list those), on the schemas and view already known;
+        * otherwise, or with no snapshot: container, schemas, view and entries again.
+        """
+        stored = self.cache.databases.get(key)
+        if self.settings.offline or (self._degraded and stored is not None):
             if stored is None:
                 raise OfflineMiss(
                     f"database {database_id} is not in the cache; build once online first"
                 )
-            self._count(cached=True)
-            return stored
+            return stored, True
         assert self.api is not None
-        record = fetch_database(self.api, database_id, source)
-        self.cache.databases.put(key, record)
-        self._count(cached=False)
-        self._from_cache[database_id] = False
-        return record
+        window = self._window
+        if (
+            stored is not None
+            and window is not None
+            and window.database_unchanged(database_id, stored.data_source_ids)
+        ):
+            if not root or stored.linked:
+                return stored, True
+            snapshot = requery(self.api, stored, source)
+            if entries_fingerprint(snapshot.entries) == entries_fingerprint(stored.entries):
+                return stored, True
+            self.cache.databases.put(key, snapshot)
+            return snapshot, False
+        snapshot = fetch_snapshot(self.api, database_id, source)
+        self.cache.databases.put(key, snapshot)
+        return snapshot, False
 
     # -- include and exclude (sync/publish.py) ------------------------------------------
 

@@ -19,17 +19,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..faults import Faults, Rewrite, Stats, retry_after_seconds
 from ..files import FileSigner
 from ..ids import normalize_id
+from ..versions import SUPPORTED_VERSIONS
 from ..workspace import Workspace
-from . import blocks, comments, databases, hosted, pages, search, users
+from . import blocks, comments, databases, hosted, pages, search, users, views
 from .common import JSON, ApiError, Request, Response, paginate, validation_error
 
 if TYPE_CHECKING:
     from ..server import Emulator
 
 __all__ = ["Api", "ApiError", "Request", "Response"]
-
-# Accepted, but every version is answered with 2025-09-03 shapes (notion-client 3.1.0's).
-SUPPORTED_VERSIONS = frozenset({"2022-06-28", "2025-09-03", "2026-03-11"})
 
 FAULT_BODIES: dict[int, tuple[str, str]] = {
     500: ("internal_server_error", "Unexpected error occurred."),
@@ -40,7 +38,7 @@ FAULT_BODIES: dict[int, tuple[str, str]] = {
 }
 
 Handler = Callable[["Api", Request], str]
-RESOURCES = (pages, blocks, databases, search, users, comments)
+RESOURCES = (pages, blocks, databases, search, users, comments, views)
 
 
 class Api:
@@ -194,7 +192,12 @@ class Api:
         # Notion's clock stamps last_edited_time; clients compare against this header.
         now = self.workspace.clock.now()
         extra = {**extra, "Date": format_datetime(now, usegmt=True), "x-request-id": request_id}
-        self.stats.record(endpoint, status, retry_after_seconds(extra.get("Retry-After"), now))
+        self.stats.record(
+            endpoint,
+            status,
+            retry_after_seconds(extra.get("Retry-After"), now),
+            headers.get("Notion-Version"),
+        )
         return Response(status, payload, extra, trickle=trickle), drop
 
     def _inject_faults(self) -> None:

@@ -18,7 +18,7 @@ def visible_block(api: Api, raw: str) -> str:
 def get_block(api: Api, req: Request) -> str:
     ws = api.workspace
     block_id = visible_block(api, req.args[0])
-    text = shapes.block_json(ws, ws.blocks[block_id], api.sign, api.block_cache)
+    text = shapes.block_json(ws, ws.blocks[block_id], api.sign, api.block_cache, req.version)
     return text[:-1] + ',"request_id":"' + req.request_id + '"}'
 
 
@@ -29,7 +29,7 @@ def get_children(api: Api, req: Request) -> str:
     size = page_size(req.param("page_size"), "query")
     chunk, next_cursor, has_more = api.paginate(ids, req.param("start_cursor"), size)
     results = ",".join(
-        shapes.block_json(ws, ws.blocks[i], api.sign, api.block_cache) for i in chunk
+        shapes.block_json(ws, ws.blocks[i], api.sign, api.block_cache, req.version) for i in chunk
     )
     return shapes.list_envelope(results, next_cursor, has_more, "block", req.request_id)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote, unquote
 
 from .. import shapes
+from ..versions import lists_only_titles
 
 JSON = dict[str, Any]
 MAX_PAGE_SIZE = 100
@@ -88,6 +90,17 @@ class Request:
     def param(self, name: str) -> str | None:
         values = self.params.get(name)
         return values[0] if values else None
+
+
+def wanted_properties(req: Request, *, listing: bool) -> set[str] | None:
+    """The property ids `filter_properties` names (in the query string, repeated), in
+    every spelling an id may arrive in; None for all. A listing (search, a query) under
+    a version that lists only titles gets the title alone when nothing is named."""
+    named = req.params.get("filter_properties") or req.params.get("filter_properties[]")
+    if named:
+        ids = {part for value in named for part in value.split(",") if part}
+        return ids | {unquote(i) for i in ids} | {quote(i, safe="") for i in ids}
+    return {"title"} if listing and lists_only_titles(req.version) else None
 
 
 def page_size(raw: Any, where: str) -> int:

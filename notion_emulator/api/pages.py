@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote
 
 from .. import richtext, shapes
 from ..workspace import notion_url
-from .common import ApiError, Request, page_size
+from .common import ApiError, Request, page_size, wanted_properties
 
 if TYPE_CHECKING:
     from . import Api
@@ -20,7 +20,8 @@ def visible_page(api: Api, raw: str) -> str:
 def get_page(api: Api, req: Request) -> str:
     ws = api.workspace
     page_id = visible_page(api, req.args[0])
-    data = shapes.page(ws, ws.pages[page_id], api.sign)
+    only = wanted_properties(req, listing=False)
+    data = shapes.page(ws, ws.pages[page_id], api.sign, req.version, only)
     data["request_id"] = req.request_id
     return shapes.dumps(data)
 

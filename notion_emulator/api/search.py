@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from .. import shapes
-from .common import Request, page_size, validation_error
+from .common import Request, page_size, validation_error, wanted_properties
 
 if TYPE_CHECKING:
     from . import Api
@@ -68,12 +68,15 @@ def search(api: Api, req: Request) -> str:
     key = "s:" + shapes.dumps([text, kind, sort])
     ids = api.cached_results(key, compute)
     chunk, next_cursor, has_more = api.paginate(ids, body.get("start_cursor"), size)
+    only = wanted_properties(req, listing=True)
     parts = []
     for object_id in chunk:
         if object_id in ws.pages:
-            parts.append(shapes.dumps(shapes.page(ws, ws.pages[object_id], api.sign)))
+            page = shapes.page(ws, ws.pages[object_id], api.sign, req.version, only)
+            parts.append(shapes.dumps(page))
         else:
-            parts.append(shapes.dumps(shapes.data_source(ws, ws.data_sources[object_id], api.sign)))
+            source = shapes.data_source(ws, ws.data_sources[object_id], api.sign, req.version)
+            parts.append(shapes.dumps(source))
     return shapes.list_envelope(
         ",".join(parts), next_cursor, has_more, "page_or_data_source", req.request_id
     )
