@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +40,8 @@ from .site.paths import dests_overlap
 from .sync.model import Source
 
 ENV_PREFIX = "NOTION_SYNC_"
+TABBED = "pymdownx.tabbed"
+"""The extension Notion's tabs need (content tabs); without it they are written out."""
 
 
 class SourceConfig(base.Config):
@@ -152,6 +154,12 @@ OPTION_HELP = {
     "the build with one line instead of sleeping",
     "max_rate_limit_wait": "seconds a build may spend waiting out Notion's rate limits in all; "
     "past it the build fails with one line",
+    "embeds": "`iframe`: embeds of allow-listed providers (YouTube, Vimeo, Loom, Google Maps, "
+    "Figma, Google Docs and Drive, Miro, CodePen) play in the page; `link`: every embed is a "
+    "link card and pages load nothing from other sites",
+    "stylesheet": "add the plugin's stylesheet (Notion's colours in light and dark schemes, "
+    "link cards, embeds, covers) to the site as assets/notion-sync.css",
+    "cover": "show each page's Notion cover above its title",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -186,6 +194,9 @@ class NotionSyncConfig(base.Config):
     lock_timeout = Number(default=600, minimum=0, maximum=86_400)
     max_retry_after = Number(default=60, minimum=0, maximum=86_400)
     max_rate_limit_wait = Number(default=600, minimum=0, maximum=86_400)
+    embeds = c.Choice(("iframe", "link"), default="iframe")
+    stylesheet = c.Type(bool, default=True)
+    cover = c.Type(bool, default=True)
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -252,9 +263,13 @@ def settings_from(
     docs_dir: str | Path | None,
     site_dir: str | Path | None = None,
     endpoint: Endpoint | None = None,
+    use_directory_urls: bool = True,
+    markdown_extensions: Iterable[str] | None = None,
 ) -> Settings:
     """The one Settings of a build: paths resolved against mkdocs.yml's folder (as
-    Material's plugins resolve theirs), the token looked up, the demo's API if any."""
+    Material's plugins resolve theirs), the token looked up, the demo's API if any, and
+    what of the site's own configuration the Markdown depends on (its URL style, and
+    whether pymdownx.tabbed is there; without a list of extensions it is assumed)."""
     base_dir = Path(config_file or ".").resolve().parent
     cache_dir = (base_dir / config.cache_dir).resolve()
     for name, folder in (("docs_dir", docs_dir), ("site_dir", site_dir)):
@@ -300,4 +315,9 @@ def settings_from(
         lock_timeout=config.lock_timeout,
         max_retry_after=config.max_retry_after,
         max_rate_limit_wait=config.max_rate_limit_wait,
+        embeds="link" if config.embeds == "link" else "iframe",
+        stylesheet=config.stylesheet,
+        cover=config.cover,
+        use_directory_urls=use_directory_urls,
+        markdown_tabs=markdown_extensions is None or TABBED in markdown_extensions,
     )

@@ -24,6 +24,7 @@ from .log import log, redact
 from .pipeline import Outcome, Session
 from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_links
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
+from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
 
@@ -67,6 +68,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 docs_dir=config.docs_dir,
                 site_dir=config.site_dir,
                 endpoint=self.demo if self.config.demo else None,
+                use_directory_urls=config.use_directory_urls,
+                markdown_extensions=config.markdown_extensions,
             )
         except NotionSyncError as error:
             raise PluginError(f"notion-sync: {redact(str(error))}") from None
@@ -75,6 +78,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.session.close()
             self.session = Session(settings)
         self.outcome = None
+        if settings.stylesheet and STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         return None
 
     # Before other plugins' on_files (blog -50, literate-nav -100, awesome-nav), so that
@@ -103,6 +108,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         for document in outcome.documents:
             self._add(files, File.generated(config, document.path, abs_src_path=str(document.file)))
         for path, staged in outcome.extra_files.items():
+            if path == STYLESHEET and files.get_file_from_path(path) is not None:
+                continue  # a stylesheet of the site's own at that path replaces ours
             self._add(files, File.generated(config, path, abs_src_path=str(staged)))
         for path, stored in outcome.assets.items():
             if files.get_file_from_path(path) is None:

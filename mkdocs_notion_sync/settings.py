@@ -53,6 +53,17 @@ class Settings:
     """Seconds: the longest Retry-After obeyed; a longer one fails the request."""
     max_rate_limit_wait: float = 600.0
     """Seconds a build may spend waiting out Retry-After in all."""
+    embeds: Literal["iframe", "link"] = "iframe"
+    """Allow-listed embeds play in an iframe, or (`link`) every embed is a link card."""
+    stylesheet: bool = True
+    """Publish the plugin's stylesheet (Notion's colours, cards, embeds) with the site."""
+    cover: bool = True
+    """Show each page's cover above its title."""
+    use_directory_urls: bool = True
+    """The generator serves `x/page.md` at `x/page/` (else at `x/page.html`): links
+    inside raw HTML (media players) are written relative to the page's URL."""
+    markdown_tabs: bool = True
+    """The site's Markdown has pymdownx.tabbed, so Notion tabs become content tabs."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -51,6 +51,9 @@ def _error(tmp_path: Path, plugin: dict[str, Any]) -> str:
         ({"on_error": "ignore"}, "option 'on_error'"),
         ({"poll_interval": -5}, "option 'poll_interval'"),
         ({"offline": "perhaps"}, "option 'offline'"),
+        ({"embeds": "frame"}, "option 'embeds'"),
+        ({"stylesheet": "yes please"}, "option 'stylesheet'"),
+        ({"cover": 3}, "option 'cover'"),
     ],
 )
 def test_bad_values_name_the_option(tmp_path: Path, plugin: dict[str, Any], expected: str) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from .blocks import RENDERERS, block_anchor, render_blocks
 from .code_languages import LANGUAGES, lexer_for
-from .context import Block, RenderContext, RichText
+from .context import Block, RenderContext, RenderOptions, RichText
 from .rich_text import plain_text, render_rich_text
 
 MARKDOWN_EXTENSIONS: list[Any] = [
@@ -46,6 +46,7 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     {"pymdownx.arithmatex": {"generic": True}},
     "pymdownx.tilde",
     "pymdownx.mark",
+    {"pymdownx.tabbed": {"alternate_style": True}},
 ]
 """The `markdown_extensions` the Markdown written here is meant for (the list the docs
 ask sites to configure), as mkdocs.yml spells them; the tests and the benchmark build
@@ -57,6 +58,7 @@ __all__ = [
     "RENDERERS",
     "Block",
     "RenderContext",
+    "RenderOptions",
     "RichText",
     "block_anchor",
     "lexer_for",

@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
+from ..errors import NotionSyncError
 from ..log import Warnings
-from ..notion.objects import find_block, iter_blocks, title_of
-from ..render import render_blocks, render_rich_text
+from ..notion.objects import file_url, find_block, iter_blocks, title_of
+from ..render import RenderOptions, render_blocks, render_rich_text
+from ..render.anchors import PageAnchors, page_anchors
 from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
 from ..render.urls import safe_url
@@ -25,7 +27,7 @@ from .assets import SITE_FOLDER, AssetStore, Lookup
 from .blog import BlogAuthors, blog_meta
 from .databases import index_table
 from .embeds import EmbedRequest
-from .paths import SiteLinks, relative_link
+from .paths import SiteLinks, html_link, relative_link
 
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's dumper when PyYAML has it: front matter is a tenth of the render time."""
@@ -35,26 +37,39 @@ class PageContext:
     """The converter's questions, answered for one page of the site."""
 
     def __init__(
-        self, page: Page, links: SiteLinks, assets: AssetStore, warnings: Warnings
+        self,
+        page: Page,
+        links: SiteLinks,
+        assets: AssetStore,
+        warnings: Warnings,
+        *,
+        directory_urls: bool = True,
     ) -> None:
         self.page = page
         self._links = links
         self._assets = assets
         self._warnings = warnings
+        self._directory_urls = directory_urls
         self._warned: set[str] = set()
         self.warnings: list[str] = []
         """What this page warned about, replayed when its rendering is reused."""
         self.asset_names: list[str] = []
+        self.anchored: set[str] = set()
+        """Pages whose heading anchors this page links to: it is rendered again when one
+        of them changes (site/render_cache.py)."""
 
     @property
     def page_title(self) -> str:
         return self.page.title
 
     def link_to_page(self, page_id: str, block_id: str | None = None) -> str | None:
-        return self._links.link(self.page.path, page_id, block_id)
+        return self._links.link(self.page.path, page_id, block_id, anchored=self.anchored)
 
     def rewrite_url(self, url: str) -> str:
-        return self._links.rewrite(self.page.path, url, self.warn)
+        return self._links.rewrite(self.page.path, url, self.warn, anchored=self.anchored)
+
+    def html_link(self, link: str) -> str:
+        return html_link(self.page.path, link, directory_urls=self._directory_urls)
 
     def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
         found = self._assets.lookup(owner_id, file)
@@ -124,6 +139,27 @@ def _icon_prefix(page: Page) -> str:
     return ""
 
 
+def _picture(file: dict[str, Any], page: Page, ctx: PageContext) -> str | None:
+    """A cover's or an icon's site link: its local copy, else a web address Notion gave
+    as `external` (or a custom emoji's); a Notion-signed URL never (it expires)."""
+    local = ctx.asset_url(file, page.id)
+    if local:
+        return safe_url(local)
+    url = file_url(file) if file.get("type") in ("external", "custom_emoji") else None
+    cleaned = safe_url(url) if url else None
+    return cleaned if cleaned and cleaned.startswith(("https://", "http://")) else None
+
+
+def _icon_image(page: Page, ctx: PageContext) -> str:
+    """A picture icon (uploaded, external or a custom emoji) above the title; an emoji
+    icon is part of the title itself (`_icon_prefix`)."""
+    icon = page.obj.get("icon")
+    if not isinstance(icon, dict) or icon.get("type") == "emoji":
+        return ""
+    url = _picture(icon, page, ctx)
+    return f"![]({url}){{ .notion-page-icon }}\n\n" if url else ""
+
+
 class PageComposer:
     """Composes the tree's pages into Markdown documents."""
 
@@ -143,14 +179,37 @@ class PageComposer:
         self.assets = assets
         self.warnings = warnings
         self.edit_link = settings.edit_link
+        self.cover = settings.cover
+        self.directory_urls = settings.use_directory_urls
+        self.options = RenderOptions(embeds=settings.embeds, tabs=settings.markdown_tabs)
         self.blog_authors = BlogAuthors(settings.docs_dir)
-        self.links = SiteLinks(tree.pages())
+        self._by_id = {page.id: page for page in tree.pages()}
+        self._anchors: dict[str, PageAnchors] = {}
+        self.links = SiteLinks(tree.pages(), self.anchors_of)
         for page in tree.pages():
             _name_people(page.obj, tree.users)
 
+    def anchors_of(self, page_id: str) -> PageAnchors:
+        """Where links to the blocks of a synced page land, worked out from its blocks
+        the first time a link asks (most pages are never linked to by block)."""
+        known = self._anchors.get(page_id)
+        if known is None:
+            page = self._by_id.get(page_id)
+            try:
+                cached = self.body_of(page) if page is not None else None
+            except NotionSyncError:
+                cached = None  # that page's own rendering reports why
+            known = self._anchors[page_id] = page_anchors(cached.blocks if cached else [])
+        return known
+
+    def _context(self, page: Page) -> PageContext:
+        return PageContext(
+            page, self.links, self.assets, self.warnings, directory_urls=self.directory_urls
+        )
+
     def compose(self, page: Page) -> tuple[str, PageContext]:
         """The page's Markdown, and the context that saw its warnings and files."""
-        ctx = PageContext(page, self.links, self.assets, self.warnings)
+        ctx = self._context(page)
         notion_url = safe_url(page.url) or ""
         meta: dict[str, Any] = {
             "title": page.title,
@@ -160,7 +219,8 @@ class PageComposer:
         }
         if self.edit_link and notion_url:
             meta["notion_edit_url"] = notion_url
-        parts = [f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n"]
+        parts = [self._cover(page, ctx), _icon_image(page, ctx)]
+        parts.append(f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n")
         if page.kind == "database":
             description = page.obj.get("description") or []
             if description:
@@ -171,21 +231,21 @@ class PageComposer:
             meta.update(property_front_matter(page.obj.get("properties") or {}))
             if page.source.blog:
                 meta.update(blog_meta(page, self.blog_authors(page)))
-        cover = page.obj.get("cover")
-        if isinstance(cover, dict):
-            url = ctx.asset_url(cover, page.id)
-            url = safe_url(url) if url else None
-            if url:
-                parts.append(f"![]({url}){{ .notion-cover }}\n\n")
         if page.kind == "entry":
             parts.append(self._properties_table(page, ctx))
         cached = self.body_of(page)
         if cached is not None:
             _title_links(cached.blocks, self.links.titles)
-            parts.append(render_blocks(cached.blocks, ctx))
+            parts.append(render_blocks(cached.blocks, ctx, self.options))
             if cached.comments:
                 parts.append(_comments(cached.comments, ctx))
         return front_matter(meta) + "".join(parts), ctx
+
+    def _cover(self, page: Page, ctx: PageContext) -> str:
+        """The page's cover above its title, as Notion shows it (the `cover` option)."""
+        cover = page.obj.get("cover")
+        url = _picture(cover, page, ctx) if self.cover and isinstance(cover, dict) else None
+        return f"![]({url}){{ .notion-cover }}\n\n" if url else ""
 
     def _properties_table(self, page: Page, ctx: PageContext) -> str:
         props = page.obj.get("properties") or {}
@@ -211,7 +271,7 @@ class PageComposer:
             obj=record.obj,
             path=request.host_path,
         )
-        ctx = PageContext(host, self.links, self.assets, self.warnings)
+        ctx = self._context(host)
         blocks = record.blocks
         if request.block_id:
             found = find_block(blocks, request.block_id)
@@ -222,7 +282,7 @@ class PageComposer:
                 return ""
             blocks = [found]
         _title_links(blocks, self.links.titles)
-        return render_blocks(blocks, ctx)
+        return render_blocks(blocks, ctx, self.options)
 
 
 def _comments(comments: list[dict[str, Any]], ctx: PageContext) -> str:

@@ -2,8 +2,10 @@
 rendered, and whose staged file is still there, keeps that file.
 
 A page's render key digests everything its Markdown depends on: the site as a whole
-(every page's path and title, people's names, the edit_link option, this version of the
-converter) and the page itself (its path, when it was fetched, its last edit).
+(every page's path and title, people's names, the options that change Markdown, this
+version of the converter) and the page itself (its path, when it was fetched, its last
+edit). A page that links to headings of other pages also depends on those pages: it is
+rendered again when one of them was fetched again (its headings may have changed).
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from ..sync.cache import Cache
 from ..sync.model import Page
 from .compose import PageComposer
 
-RenderRecord = tuple[str, list[str], list[str]]
-"""(render key, warnings, stored file names) of a rendered page."""
+RenderRecord = tuple[str, list[str], list[str], dict[str, str]]
+"""(render key, warnings, stored file names, {page id: when it was fetched} of the
+pages whose heading anchors it links to) of a rendered page."""
 
-RENDER_FORMAT = 2
+RENDER_FORMAT = 3
 """Bump when the Markdown the composer writes changes, so cached renders are redone
-(2: equations, URLs and front matter made inert, issue #16; a page rendered by an
-older converter must not be served from the cache)."""
+(2: equations, URLs and front matter made inert, issue #16; 3: readable anchors, cards,
+embeds, tabs, colours, covers, issue #20; a page rendered by an older converter must
+not be served from the cache)."""
 
 Planned = tuple[Page, "str | None", bool]
 """(page, render key, whether the staged copy can stay)."""
@@ -49,6 +53,9 @@ class RenderCache:
             RENDER_FORMAT,
             __version__,
             composer.edit_link,
+            composer.cover,
+            composer.directory_urls,
+            composer.options,
             sorted(composer.links.paths.items()),
             sorted(composer.links.titles.items()),
             sorted((uid, str(user.get("name"))) for uid, user in composer.tree.users.items()),
@@ -73,18 +80,25 @@ class RenderCache:
         """The page's Markdown, remembering what it depended on when it has a key."""
         markdown, ctx = self.composer.compose(page)
         if key:
-            record: RenderRecord = (key, ctx.warnings, ctx.asset_names)
+            linked = {other: self._fetched_at(other) for other in sorted(ctx.anchored)}
+            record: RenderRecord = (key, ctx.warnings, ctx.asset_names, linked)
             self.cache.renders.put(page.id, record)
         return markdown
 
+    def _fetched_at(self, page_id: str) -> str:
+        outline = self.cache.get_outline(page_id)
+        return outline.fetched_at if outline is not None else ""
+
     def _reusable(self, stored: tuple[Any, ...], key: str) -> bool:
-        """Same inputs, no warnings last time (a failed download may work now), and
-        every file it used still stored."""
+        """Same inputs, no warnings last time (a failed download may work now), every
+        file it used still stored, and every page whose anchors it links to as then."""
         return (
-            len(stored) == 3
+            len(stored) == 4
             and stored[0] == key
             and not stored[1]
             and all(self.composer.assets.path_of(name).is_file() for name in stored[2])
+            and isinstance(stored[3], dict)
+            and all(self._fetched_at(other) == at for other, at in stored[3].items())
         )
 
     def _render_key(self, page: Page) -> str | None:
