@@ -449,3 +449,19 @@ def test_the_cover_option_turns_covers_off(tmp_path: Path) -> None:
     assert site.error is None
     assert site.html("index.html").select_one("img.notion-cover") is None
     assert site.html("index.html").select_one("img.notion-page-icon") is not None
+
+
+def test_the_command_line_reads_the_sites_url_style_and_extensions(tmp_path: Path) -> None:
+    """`pull` (and a folder sync) write what a build would: the same link style in raw
+    HTML and the same tabs, read from mkdocs.yml as MkDocs reads it."""
+    from mkdocs_notion_sync.project import load_project
+
+    extensions = [e for e in MARKDOWN_EXTENSIONS if "pymdownx.tabbed" not in str(e)]
+    plugin = {"token": TOKEN, "sources": [{"page": ROOT, "dest": "x"}], "embeds": "link"}
+    extra = {"use_directory_urls": False, "markdown_extensions": extensions}
+    project = load_project(write_site(tmp_path / "plain", plugin, extra=extra))
+    settings = project.settings
+    assert (settings.use_directory_urls, settings.markdown_tabs) == (False, False)
+    assert settings.embeds == "link" and settings.stylesheet and settings.cover
+    tabbed = load_project(write_site(tmp_path / "tabbed", plugin)).settings
+    assert (tabbed.use_directory_urls, tabbed.markdown_tabs) == (True, True)

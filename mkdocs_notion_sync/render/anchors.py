@@ -52,7 +52,7 @@ class PageAnchors:
     """Where links to a page's blocks land."""
 
     headings: dict[str, str] = field(default_factory=dict)
-    """Heading block id -> the heading's id."""
+    """Heading block id (32 hex digits, no dashes) -> the heading's id."""
     sections: dict[str, str] = field(default_factory=dict)
     """Any block id -> the id of the heading it sits under (the heading itself for a
     heading); blocks before the first heading are not here: links land on the page."""

@@ -8,7 +8,7 @@ there is one: youtube-nocookie.com, Vimeo with `dnt=1`). Every iframe is lazily 
 titled, and sandboxed as tightly as the provider's player allows. media.py decides
 where an embed plays; anything else is a link card (cards.py).
 
-Over 200 lines because each provider's URL forms are small parsers of their own; they
+Long because each provider's URL forms are small parsers of their own; they
 read best side by side with the one table that names them.
 """
 
