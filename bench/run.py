@@ -170,11 +170,11 @@ def instrument(phases: Phases) -> None:
     walk.SourceWalk.run = run  # type: ignore[method-assign]
     original_convert = render.render_blocks  # what compose imported
 
-    def render_blocks(blocks: Any, ctx: Any) -> str:
+    def render_blocks(blocks: Any, ctx: Any, options: Any = None) -> str:
         phases.blocks += count_blocks(blocks)
         started = time.perf_counter()
         try:
-            return original_convert(blocks, ctx)
+            return original_convert(blocks, ctx, options)
         finally:
             phases.convert += time.perf_counter() - started
 

@@ -205,9 +205,16 @@ def test_links_to_a_block_land_on_its_readable_anchor_and_follow_a_rename(tmp_pa
     extra = {"validation": {"anchors": "warn", "links": {"anchors": "warn"}}}
     with emulate(_anchor_workspace()) as emu:
         plugin = {"api_url": emu.url, "token": TOKEN, "sources": [{"page": ROOT, "dest": "hb"}]}
-        config = write_site(tmp_path, plugin, extra=extra)
+        heading = f"https://www.notion.so/Onboarding-{ONBOARDING.replace('-', '')}#" + (
+            FIRST_WEEK.replace("-", "")
+        )
+        docs = {"index.md": f"# Home\n\n[from a hand-written page]({heading})\n"}
+        config = write_site(tmp_path, plugin, extra=extra, docs=docs)
         cold = run_build(config, strict=True)
         assert cold.error is None, cold.messages(logging.WARNING)
+        assert _links_of(cold, "index.html")["from a hand-written page"] == (
+            "hb/onboarding/#your-first-week"
+        )
         links = _links_of(cold, "hb/index.html")
         assert links["to the heading"] == "onboarding/#your-first-week"
         assert links["a block mention"] == "onboarding/#your-first-week"

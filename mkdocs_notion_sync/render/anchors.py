@@ -67,8 +67,9 @@ def _key(block_id: str) -> str:
     return block_id.replace("-", "").lower()
 
 
-def page_anchors(blocks: Any) -> PageAnchors:
-    """Every heading's id, in document order, and every block's section. A heading
+def page_anchors(blocks: Any, *, sections: bool = True) -> PageAnchors:
+    """Every heading's id, in document order, and (unless `sections` is false: the
+    page's own rendering needs only its headings) every block's section. A heading
     keeps its own slug unless an earlier heading has it; a repeat takes the first
     `-N` that is no heading's own slug, so adding a second "Setup" never moves the
     anchor of "Setup 2"."""
@@ -87,7 +88,9 @@ def page_anchors(blocks: Any) -> PageAnchors:
         anchor = slug if slug not in given else unique(slug, taken)
         given.add(anchor)
         headings[block_id] = anchor
-    sections: dict[str, str] = {}
+    if not sections:
+        return PageAnchors(headings)
+    landing: dict[str, str] = {}
     current: str | None = None
     for block in order:
         raw_id = block.get("id")
@@ -96,8 +99,8 @@ def page_anchors(blocks: Any) -> PageAnchors:
         block_id = _key(raw_id)
         current = headings.get(block_id, current)
         if current is not None:
-            sections.setdefault(block_id, current)
-    return PageAnchors(headings, sections)
+            landing.setdefault(block_id, current)
+    return PageAnchors(headings, landing)
 
 
 def _in_order(blocks: Any) -> Iterator[dict[str, Any]]:

@@ -31,7 +31,11 @@ def render_blocks(
     blocks: list[Block], ctx: RenderContext, options: RenderOptions | None = None
 ) -> str:
     """A page body in Markdown, ending with one newline."""
-    walk = Walk(ctx, options=options or RenderOptions(), headings=HeadingIds(page_anchors(blocks)))
+    walk = Walk(
+        ctx,
+        options=options or RenderOptions(),
+        headings=HeadingIds(page_anchors(blocks, sections=False)),
+    )
     return render(blocks, walk).strip("\n") + "\n"
 
 

@@ -96,11 +96,16 @@ def is_link_card(rich_text: Any) -> bool:
     preview: it becomes a card."""
     if not isinstance(rich_text, list):
         return False
-    items = [i for i in rich_text if isinstance(i, dict) and plain_text([i]).strip()]
-    if len(items) != 1 or items[0].get("type") != "mention":
-        return False
-    mention = items[0].get("mention")
-    return isinstance(mention, dict) and mention.get("type") == "link_mention"
+    found = False
+    for item in rich_text:
+        if not isinstance(item, dict):
+            continue
+        mention = item.get("mention") if item.get("type") == "mention" else None
+        if isinstance(mention, dict) and mention.get("type") == "link_mention" and not found:
+            found = True
+        elif plain_text([item]).strip():
+            return False  # text beside it: an inline mention, not a preview
+    return found
 
 
 def mention_card(rich_text: Any, walk: Walk, *, owner_id: str, colour: str) -> str:
