@@ -24,6 +24,7 @@ from .log import log, redact
 from .pipeline import Outcome, Session
 from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_links
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
+from .site.paths import rebase_players, served_folder, url_folder
 from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
@@ -193,6 +194,17 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         src = page.file.src_uri
         markdown = fill_embeds(markdown, src, self.outcome.embeds)
         return rewrite_notion_links(markdown, src, self.outcome.links, log.warning)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Players of Notion media are raw HTML, written relative to the URL a page's
+        file is served at; a plugin that serves a page elsewhere (Material's blog puts
+        posts at `<date>/<slug>/`) gets them re-aimed here."""
+        if not self.config.enabled or self.outcome is None:
+            return None
+        written_for = served_folder(page.file.src_uri, directory_urls=config.use_directory_urls)
+        return rebase_players(html, written_for=written_for, served_at=url_folder(page.url))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Polls Notion during serve; a change touches a file that serve watches, which

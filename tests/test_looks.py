@@ -472,3 +472,73 @@ def test_the_command_line_reads_the_sites_url_style_and_extensions(tmp_path: Pat
     assert settings.embeds == "link" and settings.stylesheet and settings.cover
     tabbed = load_project(write_site(tmp_path / "tabbed", plugin)).settings
     assert (tabbed.use_directory_urls, tabbed.markdown_tabs) == (True, True)
+
+
+def _card_page(thumbnail: str) -> dict[str, Any]:
+    preview = {"href": "https://example.org/post", "title": "A post", "thumbnail_url": thumbnail}
+    card = {"mention": {"link_mention": preview}, "plain_text": "https://example.org/post"}
+    return {
+        "seed": "looks-card",
+        "pages": [{"id": ROOT, "title": "Cards", "blocks": [{"paragraph": [card]}]}],
+    }
+
+
+def test_a_card_thumbnail_is_fetched_only_as_download_rules_allow(tmp_path: Path) -> None:
+    from .support.fileserver import file_server
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    with file_server() as files:
+        thumbnail = files.file("/thumb.png", png, "image/png")
+        with emulate(_card_page(thumbnail)) as emu:
+            plugin = {"api_url": emu.url, "token": TOKEN, "sources": [{"page": ROOT, "dest": "x"}]}
+            linked = run_build(write_site(tmp_path / "linked", plugin), strict=True)
+            assert files.requests == []  # no outbound fetch by default
+            allowed = {"download_external": True, "download_allowed_hosts": ["127.0.0.1"]}
+            config = write_site(tmp_path / "copied", {**plugin, **allowed})
+            copied = run_build(config, strict=True)
+            assert files.requests == ["/thumb.png"]
+            again = run_build(config, strict=True)
+            assert files.requests == ["/thumb.png"]  # the warm build reuses the copy
+    assert linked.error is None and copied.error is None and again.error is None
+    link_src = _article(linked).select_one("img.notion-card-thumbnail")["src"]
+    assert link_src == thumbnail
+    copy_src = _article(again).select_one("img.notion-card-thumbnail")["src"]
+    assert "assets/notion/" in copy_src
+    assert (again.site / "x" / copy_src).resolve().read_bytes() == png
+
+
+BLOG_DB = "a1a1a1a1-0000-4000-8000-0000000000d1"
+
+
+def test_media_in_a_blog_post_resolves_at_the_posts_own_url(tmp_path: Path) -> None:
+    """Material's blog serves a post at `blog/<date>/<slug>/`, not where its file is: the
+    players' links, which MkDocs does not rewrite, are rebased to the post's URL."""
+    post = {
+        "title": "First post",
+        "properties": {"Date": {"start": "2026-01-10"}},
+        "blocks": _media("post"),
+    }
+    workspace = {
+        "seed": "looks-blog",
+        "pages": [
+            {
+                "database": {
+                    "id": BLOG_DB,
+                    "title": "Blog",
+                    "properties": {"Name": "title", "Date": "date"},
+                    "entries": [post],
+                }
+            }
+        ],
+    }
+    docs = {"index.md": "# Home\n", "blog/index.md": "# Blog\n"}
+    with emulate(workspace) as emu:
+        source = {"database": BLOG_DB, "dest": "blog", "blog": True}
+        plugin = {"api_url": emu.url, "token": TOKEN, "sources": [source]}
+        config = write_site(tmp_path, plugin, docs=docs, plugins_before=["search", "blog"])
+        site = run_build(config, strict=True)
+    assert site.error is None, site.messages(logging.WARNING)
+    page = site.site / "blog/2026/01/10/first-post/index.html"
+    tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert len(tree.select("article video, article audio")) == 3
+    assert _unresolved(site, page) == []

@@ -205,3 +205,22 @@ def test_tab_titles_are_text_and_tabs_without_tabbed_follow_one_another() -> Non
     plain = soup(render_blocks([block], FakeContext(), RenderOptions(tabs=False)))
     assert plain.select_one(".tabbed-set") is None
     assert plain.select_one("p.notion-tab-title").get_text() == f"{IMG} {SCRIPT}"
+
+
+def test_players_are_re_aimed_for_a_page_served_elsewhere_and_nothing_else() -> None:
+    from mkdocs_notion_sync.site.paths import rebase_players, url_folder
+
+    video = {"type": "video", "id": "v", "video": {"type": "file", "file": {"url": "x/a.mp4"}}}
+    typed = '<video class="notion-player" controls preload="metadata" src="../evil.mp4">'
+    text = [{"type": "text", "plain_text": typed, "text": {"content": typed}}]
+    code = {"type": "code", "id": "c", "code": {"rich_text": text, "language": "html"}}
+    prose = {"type": "paragraph", "id": "p", "paragraph": {"rich_text": text}}
+    html = to_html(render_blocks([video, code, prose], FakeContext()))
+    moved = rebase_players(html, written_for="pages/golden", served_at="blog/2026/01/10/golden")
+    tree = soup(render_blocks([video], FakeContext()))
+    before = tree.video["src"]
+    assert before == "../../assets/v/a.mp4"
+    assert f'src="{"../" * 5}assets/v/a.mp4"' in moved
+    assert moved.count("../evil.mp4") == html.count("../evil.mp4") == 2  # text stays text
+    assert rebase_players(html, written_for="a", served_at="a") == html
+    assert [url_folder(u) for u in ("", "a/b/", "a/b.html", "index.html")] == ["", "a/b", "a", ""]

@@ -21,6 +21,10 @@ from .rich_text import plain_text
 from .urls import safe_url
 from .walk import Walk, payload
 
+PLAYER_CLASS = "notion-player"
+"""Marks the players the converter wrote, whose links a generator that moves pages (the
+blog plugin) must re-aim (site/paths.py `rebase_players`)."""
+
 
 def file_url(block: Block, walk: Walk) -> str | None:
     """Where the reader gets the file: the local copy, else a permanent external URL."""
@@ -58,7 +62,9 @@ def player(tag: str, url: str, walk: Walk) -> str:
     """`<video>` or `<audio>` for a local copy (made relative to the page's URL) or a
     web address; `preload="metadata"`: a page with many players loads none at once."""
     src = url if "://" in url else walk.ctx.html_link(url)
-    return f'<{tag} controls preload="metadata" src="{attribute(src)}"></{tag}>'
+    return (
+        f'<{tag} class="{PLAYER_CLASS}" controls preload="metadata" src="{attribute(src)}"></{tag}>'
+    )
 
 
 def _with_caption(shown: str, block: Block, walk: Walk) -> str:

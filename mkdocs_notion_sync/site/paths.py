@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -266,6 +267,34 @@ def html_link(from_path: str, link: str, *, directory_urls: bool) -> str:
     if parts.query:
         shown += f"?{parts.query}"
     return f"{shown}#{parts.fragment}" if parts.fragment else shown
+
+
+_PLAYER_SRC = re.compile(
+    r'(<(?:video|audio) class="notion-player" controls preload="metadata" src=")([^"]*)(")'
+)
+
+
+def rebase_players(html: str, *, written_for: str, served_at: str) -> str:
+    """The page's players (raw HTML, whose links no generator rewrites) re-aimed from
+    the URL folder they were written for (`served_folder` of the page's file) to the
+    one the page is served at, when a plugin serves it elsewhere: Material's blog serves
+    `blog/posts/x.md` at `blog/<date>/x/`. Links with a scheme or from the root stay."""
+    if written_for == served_at or "notion-player" not in html:
+        return html
+
+    def rebase(match: re.Match[str]) -> str:
+        link = match.group(2)
+        if "://" in link or link.startswith(("/", "#")):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(written_for, link))
+        return match.group(1) + posixpath.relpath(target, served_at or ".") + match.group(3)
+
+    return _PLAYER_SRC.sub(rebase, html)
+
+
+def url_folder(url: str) -> str:
+    """The folder a page URL (`a/b/`, `a/b.html`, `` for the home page) is relative to."""
+    return url.rstrip("/") if url.endswith("/") or not url else posixpath.dirname(url)
 
 
 Anchors = Callable[[str], PageAnchors]
