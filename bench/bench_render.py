@@ -25,6 +25,9 @@ class Context:
     def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
         return f"../assets/{owner_id[:8]}.png"
 
+    def html_link(self, link: str) -> str:
+        return f"../{link}"
+
     def warn(self, message: str) -> None:
         pass
 

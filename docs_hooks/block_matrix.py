@@ -26,7 +26,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -57,30 +57,43 @@ MATRIX: tuple[BlockRow, ...] = (
     BlockRow(
         ("paragraph",),
         "A paragraph. Line breaks become `<br>`; an empty paragraph (Notion's blank line) "
-        "becomes `&nbsp;` so the spacing survives.",
+        "becomes `&nbsp;` so the spacing survives. A paragraph that is only a link mention "
+        "becomes a link card (title, description, provider, icon, thumbnail). Its colour "
+        "is a class on the paragraph (`{: .notion-red }`).",
     ),
     BlockRow(
         ("heading_1", "heading_2", "heading_3", "heading_4"),
-        "`##` to `#####`: the page title is the page's only `h1`. Each heading gets a stable "
-        "anchor from its block id (`{ #n-<id> }`), so links to it survive a rename.",
+        "`##` to `#####`: the page title is the page's only `h1`. The anchor comes from the "
+        "text (`## Your first week { #your-first-week }`), unique within the page "
+        "(`setup`, `setup-2`); links to the heading, or to any block under it, from any page "
+        "land there. The old id `n-<block id>` stays on every heading, so older links land "
+        "too. Colour as a class.",
     ),
     BlockRow(
         ("heading_1", "heading_2", "heading_3", "heading_4"),
-        'A collapsed `??? note "Heading"` (pymdownx.details) holding the heading\'s children. '
-        "It does not appear in the table of contents. Without children: a plain heading.",
+        'A collapsed `??? note "Heading"` (pymdownx.details) holding the heading\'s children, '
+        "with the heading's colour. It does not appear in the table of contents. Without "
+        "children: a plain heading.",
         label="`heading_1` … `heading_4` with *toggle heading* on",
         toggleable=True,
     ),
-    BlockRow(("bulleted_list_item",), "A `-` list; nesting by four-space indentation."),
+    BlockRow(
+        ("bulleted_list_item",),
+        "A `-` list; nesting by four-space indentation. An item's colour is a class on its `<li>`.",
+    ),
     BlockRow(
         ("numbered_list_item",),
         "A `1.` list, numbered correctly and restarting after an interruption. A list that "
         "starts at another number, or uses letters or roman numerals, becomes "
-        '`<ol start="5" type="a" markdown>` (md_in_html).',
+        '`<ol start="5" type="a" markdown>` (md_in_html). Colours as on bulleted items.',
     ),
-    BlockRow(("to_do",), "A task list, `- [x]` / `- [ ]` (pymdownx.tasklist)."),
-    BlockRow(("toggle",), 'Collapsed details, `??? note "Title"` (pymdownx.details).'),
-    BlockRow(("quote",), "A `>` blockquote, children included."),
+    BlockRow(("to_do",), "A task list, `- [x]` / `- [ ]` (pymdownx.tasklist), colours kept."),
+    BlockRow(
+        ("toggle",),
+        'Collapsed details, `??? note "Title"` (pymdownx.details); a colour is a class on '
+        "the details (`??? note notion-red`).",
+    ),
+    BlockRow(("quote",), "A `>` blockquote, children included; its colour on its text."),
     BlockRow(
         ("callout",),
         'An admonition, `!!! warning "⚠️ Warning"`. The icon picks the kind (⚠️ warning, '
@@ -120,14 +133,24 @@ MATRIX: tuple[BlockRow, ...] = (
     BlockRow(
         ("video",),
         "A video file (downloaded, or an external `.mp4`/`.webm`/…) becomes "
-        "`<video controls>`; a YouTube or Vimeo page becomes a link, never an iframe.",
+        '`<video controls preload="metadata">`, its link right from any page. A YouTube, '
+        "Vimeo or Loom page plays in the provider's iframe (see [Embeds](#embeds)); any "
+        "other page is a link card.",
     ),
-    BlockRow(("audio",), "`<audio controls>` playing the downloaded file."),
+    BlockRow(("audio",), "`<audio controls>` playing the downloaded file, from any page's depth."),
     BlockRow(("pdf", "file"), "A download link named after the file; the file is downloaded."),
     BlockRow(
-        ("bookmark", "embed", "link_preview"),
-        "A link: the caption as text, else the URL. Links to synced Notion pages become site "
-        "links. Nothing is fetched or embedded.",
+        ("embed",),
+        "An allow-listed provider (YouTube, Vimeo, Loom, Google Maps, Figma, Google "
+        "Docs/Sheets/Slides/Drive, Miro, CodePen) plays in a lazily loaded, sandboxed, "
+        "titled iframe whose URL is rebuilt from the embed's ids; a video file plays in "
+        "`<video>`; anything else, and every embed with `embeds: link`, is a link card.",
+    ),
+    BlockRow(
+        ("bookmark", "link_preview"),
+        "A link card: the caption as its title (formatting kept, links inside it dropped), "
+        "else the URL, and the site's host. Links to synced Notion pages become site links. "
+        "Nothing is fetched.",
     ),
     BlockRow(
         ("synced_block",),
@@ -145,7 +168,10 @@ MATRIX: tuple[BlockRow, ...] = (
         "A link to the page on the site. A WARNING when the target is not part of the synced "
         "sources; the title is then shown as plain text.",
     ),
-    BlockRow(("table_of_contents",), "`[TOC]`: the page's table of contents."),
+    BlockRow(
+        ("table_of_contents",),
+        "`[TOC]`: the page's table of contents (in a `<div>` of its colour, if it has one).",
+    ),
     BlockRow(("breadcrumb",), "Nothing: the theme draws its own navigation."),
     BlockRow(("template",), "Nothing: a template button has nothing to read."),
     BlockRow(
@@ -153,7 +179,12 @@ MATRIX: tuple[BlockRow, ...] = (
         "The title in bold, then the summary and notes. `transcription` is the name before "
         "API version 2026-03-11.",
     ),
-    BlockRow(("tab",), "The content of each tab, one after another."),
+    BlockRow(
+        ("tab",),
+        'Material\'s content tabs (`=== "macOS"`, pymdownx.tabbed), one tab per child, its '
+        "title (and emoji icon) kept. A site without pymdownx.tabbed gets each tab's title "
+        "and content one after another.",
+    ),
     BlockRow(
         ("unsupported",),
         'A visible placeholder, `!!! warning "Unsupported Notion block: form"`, and a build '
@@ -337,6 +368,30 @@ def render_html(markdown_text: str, config: MkDocsConfig, image_url: str) -> str
 
 
 _rendered: dict[str, str] = {}
+
+
+def _stylesheet() -> tuple[str, str] | None:
+    """(site path, text) of the stylesheet the plugin ships, when it can be imported."""
+    try:
+        module = importlib.import_module("mkdocs_notion_sync.site.stylesheet")
+    except ImportError:
+        return None
+    return str(module.STYLESHEET), str(module.stylesheet_text())
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """The examples wear the plugin's own stylesheet, as a site built by the plugin does."""
+    shipped = _stylesheet()
+    if shipped and shipped[0] not in config.extra_css:
+        config.extra_css.append(shipped[0])
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    shipped = _stylesheet()
+    if shipped and files.get_file_from_path(shipped[0]) is None:
+        files.append(File.generated(config, shipped[0], content=shipped[1]))
+    return files
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +46,8 @@ from .site.paths import dests_overlap
 from .sync.model import Source
 
 ENV_PREFIX = "NOTION_SYNC_"
+TABBED = "pymdownx.tabbed"
+"""The extension Notion's tabs need (content tabs); without it they are written out."""
 
 
 class SourceConfig(base.Config):
@@ -184,6 +186,12 @@ OPTION_HELP = {
     "shown properties and layout the index page follows; a database URL with `?v=` names one",
     "notion_version": "the Notion API version to speak: 2025-09-03, 2026-03-11 or 2026-12-01 "
     "(an unquoted date in YAML is fine)",
+    "embeds": "`iframe`: embeds of allow-listed providers (YouTube, Vimeo, Loom, Google Maps, "
+    "Figma, Google Docs and Drive, Miro, CodePen) play in the page; `link`: every embed is a "
+    "link card and pages load nothing from other sites",
+    "stylesheet": "add the plugin's stylesheet (Notion's colours in light and dark schemes, "
+    "link cards, embeds, covers) to the site as assets/notion-sync.css",
+    "cover": "show each page's Notion cover above its title",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -222,6 +230,9 @@ class NotionSyncConfig(base.Config):
     ignore_blocks = BlockTypes()
     drafts_in_serve = c.Type(bool, default=False)
     notion_version = NotionVersion()
+    embeds = c.Choice(("iframe", "link"), default="iframe")
+    stylesheet = c.Type(bool, default=True)
+    cover = c.Type(bool, default=True)
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -289,9 +300,13 @@ def settings_from(
     site_dir: str | Path | None = None,
     endpoint: Endpoint | None = None,
     serving: bool = False,
+    use_directory_urls: bool = True,
+    markdown_extensions: Iterable[str] | None = None,
 ) -> Settings:
     """The one Settings of a build: paths resolved against mkdocs.yml's folder (as
-    Material's plugins resolve theirs), the token looked up, the demo's API if any."""
+    Material's plugins resolve theirs), the token looked up, the demo's API if any, and
+    what of the site's own configuration the Markdown depends on (its URL style, and
+    whether pymdownx.tabbed is there; without a list of extensions it is assumed)."""
     base_dir = Path(config_file or ".").resolve().parent
     cache_dir = (base_dir / config.cache_dir).resolve()
     for name, folder in (("docs_dir", docs_dir), ("site_dir", site_dir)):
@@ -346,4 +361,9 @@ def settings_from(
         drafts_in_serve=config.drafts_in_serve,
         serving=serving,
         notion_version=config.notion_version,
+        embeds="link" if config.embeds == "link" else "iframe",
+        stylesheet=config.stylesheet,
+        cover=config.cover,
+        use_directory_urls=use_directory_urls,
+        markdown_tabs=markdown_extensions is None or TABBED in markdown_extensions,
     )

@@ -28,6 +28,7 @@ from .site.nav import NavItem, site_nav
 from .site.paths import SiteLinks, assign_paths
 from .site.render_cache import RenderCache
 from .site.staging import StagedPage, Staging
+from .site.stylesheet import STYLESHEET, stylesheet_text
 from .sync.cache import Cache
 from .sync.freshness import minute_window_start, poll_says_changed
 from .sync.lock import BuildLock
@@ -46,7 +47,7 @@ class Outcome:
     assets: dict[str, Path]
     """Site path (`assets/notion/<hash>.png`) -> stored file."""
     extra_files: dict[str, Path]
-    """Site path -> staged file (CSV downloads of databases)."""
+    """Site path -> staged file (CSV downloads of databases, the stylesheet)."""
     tree: SyncedTree
     embeds: dict[EmbedRequest, str]
     """Rendered Markdown of each `<!-- notion: ... -->` in hand-written pages."""
@@ -186,6 +187,8 @@ def build(
             for page in tree.pages()
             if page.kind == "database"
         }
+        if settings.stylesheet:
+            extra[STYLESHEET] = staging.write(STYLESHEET, stylesheet_text())
         staging.prune()
         rendered_embeds = {r: composer.render_embed(r) for r in requests}
         composer.notes.report(warnings)

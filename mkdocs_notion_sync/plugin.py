@@ -24,6 +24,8 @@ from .log import log, redact
 from .pipeline import Outcome, Session
 from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_links
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
+from .site.paths import rebase_players, served_folder, url_folder
+from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
 
@@ -68,6 +70,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 site_dir=config.site_dir,
                 endpoint=self.demo if self.config.demo else None,
                 serving=self.serving,
+                use_directory_urls=config.use_directory_urls,
+                markdown_extensions=config.markdown_extensions,
             )
         except NotionSyncError as error:
             raise PluginError(f"notion-sync: {redact(str(error))}") from None
@@ -76,6 +80,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 self.session.close()
             self.session = Session(settings)
         self.outcome = None
+        if settings.stylesheet and STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         return None
 
     # Before other plugins' on_files (blog -50, literate-nav -100, awesome-nav), so that
@@ -104,6 +110,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         for document in outcome.documents:
             self._add(files, File.generated(config, document.path, abs_src_path=str(document.file)))
         for path, staged in outcome.extra_files.items():
+            if path == STYLESHEET and files.get_file_from_path(path) is not None:
+                continue  # a stylesheet of the site's own at that path replaces ours
             self._add(files, File.generated(config, path, abs_src_path=str(staged)))
         for path, stored in outcome.assets.items():
             if files.get_file_from_path(path) is None:
@@ -187,6 +195,17 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         src = page.file.src_uri
         markdown = fill_embeds(markdown, src, self.outcome.embeds)
         return rewrite_notion_links(markdown, src, self.outcome.links, log.warning)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Players of Notion media are raw HTML, written relative to the URL a page's
+        file is served at; a plugin that serves a page elsewhere (Material's blog puts
+        posts at `<date>/<slug>/`) gets them re-aimed here."""
+        if not self.config.enabled or self.outcome is None:
+            return None
+        written_for = served_folder(page.file.src_uri, directory_urls=config.use_directory_urls)
+        return rebase_players(html, written_for=written_for, served_at=url_folder(page.url))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Polls Notion during serve; a change touches a file that serve watches, which

@@ -78,6 +78,23 @@ def _plugin_options(data: Any, config_file: Path) -> dict[str, Any]:
     )
 
 
+def _setting(data: Any, key: str, default: bool) -> bool:
+    value = data.get(key, default) if isinstance(data, dict) else default
+    return value if isinstance(value, bool) else default
+
+
+def _extension_names(data: Any) -> list[str]:
+    """The names in mkdocs.yml's `markdown_extensions` (a list of names and mappings)."""
+    listed = data.get("markdown_extensions") if isinstance(data, dict) else None
+    names: list[str] = []
+    for entry in listed if isinstance(listed, list) else []:
+        if isinstance(entry, str):
+            names.append(entry)
+        elif isinstance(entry, dict):
+            names.extend(str(key) for key in entry)
+    return names
+
+
 def load_project(config_file: Path) -> Project:
     """The plugin's options from mkdocs.yml, validated as MkDocs would validate them."""
     from mkdocs.exceptions import ConfigurationError
@@ -112,6 +129,8 @@ def load_project(config_file: Path) -> Project:
             docs_dir=folder / str(docs_dir or "docs"),
             site_dir=folder / str(site_dir or "site"),
             endpoint=demo,
+            use_directory_urls=_setting(data, "use_directory_urls", True),
+            markdown_extensions=_extension_names(data),
         )
     except BaseException:
         if demo is not None:

@@ -72,6 +72,17 @@ class Settings:
     """The build is `mkdocs serve`'s (set by the plugin, not an option)."""
     notion_version: str = field(default_factory=default_notion_version)
     """The Notion API version every request asks for (NOTION_VERSIONS)."""
+    embeds: Literal["iframe", "link"] = "iframe"
+    """Allow-listed embeds play in an iframe, or (`link`) every embed is a link card."""
+    stylesheet: bool = True
+    """Publish the plugin's stylesheet (Notion's colours, cards, embeds) with the site."""
+    cover: bool = True
+    """Show each page's cover above its title."""
+    use_directory_urls: bool = True
+    """The generator serves `x/page.md` at `x/page/` (else at `x/page.html`): links
+    inside raw HTML (media players) are written relative to the page's URL."""
+    markdown_tabs: bool = True
+    """The site's Markdown has pymdownx.tabbed, so Notion tabs become content tabs."""
 
     def __post_init__(self) -> None:
         # A list is accepted where a tuple is meant (tests, scripts); stored as a tuple

@@ -12,6 +12,20 @@ JSON = dict[str, Any]
 
 ANNOTATION_KEYS = ("bold", "italic", "strikethrough", "underline", "code")
 _ANNOTATION_FIELDS = frozenset((*ANNOTATION_KEYS, "color"))
+LINK_MENTION_KEYS = (
+    "title",
+    "description",
+    "link_author",
+    "link_provider",
+    "thumbnail_url",
+    "icon_url",
+    "iframe_url",
+    "height",
+    "padding",
+    "padding_top",
+)
+"""What Notion's API sends of a link mention's preview besides `href` (notion-sdk-js
+`LinkMentionResponse`): it fetched them when the link was pasted."""
 _PLAIN: JSON = {**{key: False for key in ANNOTATION_KEYS}, "color": "default"}
 
 
@@ -74,6 +88,8 @@ def _mention(spec: JSON, plain: str | None, resolve_title: Any) -> tuple[JSON, s
     elif kind in ("link_preview", "link_mention"):
         url = body if isinstance(body, str) else str(body.get("url") or body.get("href"))
         payload = {"url": url} if kind == "link_preview" else {"href": url}
+        if kind == "link_mention" and isinstance(body, dict):
+            payload.update({k: body[k] for k in LINK_MENTION_KEYS if k in body})
         text = plain or url
         href = url
     else:

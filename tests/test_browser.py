@@ -137,6 +137,47 @@ def test_admonitions_and_toggles_render(page: object, served_site: str) -> None:
     assert toggle.evaluate("d => d.open") is not was_open
 
 
+def test_an_embed_plays_in_a_lazy_sandboxed_frame(page: object, served_site: str) -> None:
+    """The demo's YouTube video is the provider's privacy-friendlier player, laid out
+    16:9 by the shipped stylesheet (nothing loads: the page may reach only the site)."""
+    page.goto(f"{served_site}/handbook/engineering/on-call/")  # type: ignore[attr-defined]
+    frame = page.locator("article iframe.notion-embed").first  # type: ignore[attr-defined]
+    frame.scroll_into_view_if_needed()
+    src = frame.get_attribute("src")
+    assert src.startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"), src
+    assert frame.get_attribute("loading") == "lazy"
+    assert frame.get_attribute("title") == "Incident drill recording"
+    sandbox = frame.get_attribute("sandbox").split()
+    assert "allow-scripts" in sandbox and "allow-top-navigation" not in sandbox
+    box = frame.bounding_box()
+    assert box is not None and box["width"] > 300, box
+    assert abs(box["height"] - box["width"] * 9 / 16) < 3, box
+    article = page.locator("article").bounding_box()  # type: ignore[attr-defined]
+    assert box["width"] <= article["width"] + 1  # responsive: never wider than the text
+
+
+def test_a_tab_set_switches_tabs(page: object, served_site: str) -> None:
+    page.goto(f"{served_site}/handbook/getting-started/")  # type: ignore[attr-defined]
+    tabs = page.locator("article .tabbed-set").first  # type: ignore[attr-defined]
+    assert tabs.is_visible()
+    labels = tabs.locator(".tabbed-labels label")
+    assert labels.all_inner_texts() == ["🍎 macOS", "🐧 Linux", "🪟 Windows"]
+    blocks = tabs.locator(".tabbed-block")
+    assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
+    labels.nth(1).click()
+    assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
+    assert "sudo apt install acme-cli" in blocks.nth(1).inner_text()
+
+
+def test_colours_and_cards_take_the_shipped_stylesheet(page: object, served_site: str) -> None:
+    page.goto(f"{served_site}/handbook/getting-started/")  # type: ignore[attr-defined]
+    quote = page.locator("article blockquote p.notion-purple").first  # type: ignore[attr-defined]
+    assert quote.evaluate("p => getComputedStyle(p).color") == "rgb(144, 101, 176)"
+    card = page.locator("article p.notion-card > a").first  # type: ignore[attr-defined]
+    assert card.evaluate("a => getComputedStyle(a).display") == "grid"
+    assert "MkDocs" in card.inner_text()
+
+
 def test_search_finds_a_notion_page(page: object, served_site: str) -> None:
     page.goto(f"{served_site}/")  # type: ignore[attr-defined]
     page.keyboard.press("/")  # type: ignore[attr-defined]  # Material's search shortcut

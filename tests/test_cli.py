@@ -369,6 +369,7 @@ def test_pull_writes_what_a_build_publishes(
     site = run_build(built)
     assert site.error is None, site.messages()
     staged = _files(tmp_path / "built/.cache/plugin/notion-sync/site")
+    stylesheet = staged.pop("assets/notion-sync.css")
 
     config = _config(tmp_path / "pulled", emulator.url)
     out = tmp_path / "export"
@@ -379,6 +380,8 @@ def test_pull_writes_what_a_build_publishes(
     written = _files(out)
     pages = {path: data for path, data in written.items() if path.endswith(".md")}
     assert pages == staged
+    assert written["assets/notion-sync.css"] == stylesheet  # for generators without the plugin
+    assert (site.site / "assets/notion-sync.css").read_bytes() == stylesheet
     assert {
         "handbook/index.md",
         "handbook/guide/index.md",

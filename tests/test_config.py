@@ -55,6 +55,9 @@ def _error(tmp_path: Path, plugin: dict[str, Any]) -> str:
         ({"sources": [{"database": DATABASE, "dest": "x", "view": " "}]}, "names a view"),
         ({"notion_version": "2022-06-28"}, "option 'notion_version'"),
         ({"notion_version": 20261201}, "option 'notion_version'"),
+        ({"embeds": "frame"}, "option 'embeds'"),
+        ({"stylesheet": "yes please"}, "option 'stylesheet'"),
+        ({"cover": 3}, "option 'cover'"),
     ],
 )
 def test_bad_values_name_the_option(

@@ -25,6 +25,7 @@ from notion_emulator import (
     Emulator,
     Faults,
     Workspace,
+    richtext,
 )
 
 CORPUS = Path(__file__).parents[2] / "shared" / "notion-corpus" / "notion-sdk-py-cassettes-json"
@@ -744,3 +745,21 @@ def test_concurrent_clients_are_counted_exactly(emulator: Emulator) -> None:
         assert sum(pool.map(work, range(4))) == 200
     assert emulator.stats.total == 200
     assert emulator.stats.by_endpoint == {"GET /v1/blocks/{id}/children": 200}
+
+
+def test_a_link_mention_carries_the_preview_notion_made() -> None:
+    """Notion fetches a pasted link's title, description and pictures once and serves
+    them with the mention (notion-sdk-js `LinkMentionResponse`)."""
+    preview = {
+        "href": "https://github.com/acme/widgets",
+        "title": "acme/widgets",
+        "description": "Widgets.",
+        "thumbnail_url": "https://example.org/t.png",
+        "unknown_key": "dropped",
+    }
+    item = richtext.expand_item({"mention": {"link_mention": preview}})
+    assert item["mention"] == {
+        "type": "link_mention",
+        "link_mention": {k: v for k, v in preview.items() if k != "unknown_key"},
+    }
+    assert item["href"] == "https://github.com/acme/widgets"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mkdocs_notion_sync.render.anchors import PageAnchors
 from mkdocs_notion_sync.site.paths import SiteLinks, assign_paths, page_slug, relative_link
 from mkdocs_notion_sync.sync.model import Page, Source
 
@@ -63,13 +64,25 @@ def test_links_between_pages_are_relative_and_keep_block_anchors() -> None:
     guide = _page("g", "Guide", target)
     root = _page("root", "Handbook", guide)
     assign_paths([root])
-    links = SiteLinks(root.walk())
+    heading = "0a0b0c0d-0e0f-4011-8213-141516171819"
+    below = "0a0b0c0d-0e0f-4011-8213-141516171820"
+    anchors = PageAnchors(
+        {}, {heading.replace("-", ""): "install", below.replace("-", ""): "install"}
+    )
+    asked: list[str] = []
+    links = SiteLinks(root.walk(), lambda page_id: asked.append(page_id) or anchors)
     warnings: list[str] = []
     assert relative_link("handbook/index.md", "handbook/guide/set-up.md") == "guide/set-up.md"
     assert links.link("handbook/index.md", target.id) == "guide/set-up.md"
+    assert asked == []  # a link to a page never reads its blocks
     url = "https://www.notion.so/acme/Set-up-1f2e3d4c5b6a79881f2e3d4c5b6a7988#0a0b0c0d0e0f40118213141516171819"
-    rewritten = links.rewrite("handbook/guide/index.md", url, warnings.append)
-    assert rewritten.startswith("set-up.md#")
+    anchored: set[str] = set()
+    rewritten = links.rewrite("handbook/guide/index.md", url, warnings.append, anchored=anchored)
+    assert rewritten == "set-up.md#install"
+    assert anchored == {target.id}
+    assert links.link("handbook/index.md", target.id, below) == "guide/set-up.md#install"
+    unknown = "0a0b0c0d-0e0f-4011-8213-000000000000"
+    assert links.link("handbook/index.md", target.id, unknown) == "guide/set-up.md"
     assert warnings == []
 
 

@@ -180,11 +180,14 @@ def test_table_header_cells_only_with_a_column_header() -> None:
     assert [td.get_text() for td in without.find_all("td")] == ["h1", "h|2", "1", "2"]
 
 
-def test_heading_anchor_comes_from_the_block_id() -> None:
+def test_heading_anchor_comes_from_its_text_and_keeps_the_old_one() -> None:
     block_id = "1404171b-8be6-809c-af66-e099ab1db458"
     heading = {"type": "heading_1", "id": block_id, "heading_1": {"rich_text": [rt("Setup")]}}
     tree = soup(render_blocks([heading], FakeContext()))
-    assert tree.h2["id"] == block_anchor(block_id) == "n-1404171b8be6809caf66e099ab1db458"
+    assert tree.h2["id"] == "setup"
+    old = tree.h2.find("span")
+    assert old["id"] == block_anchor(block_id) == "n-1404171b8be6809caf66e099ab1db458"
+    assert old.get_text() == ""
 
 
 def test_unknown_block_warns_with_its_type_and_id() -> None:

@@ -14,6 +14,7 @@ import markdown
 from bs4 import BeautifulSoup
 
 from mkdocs_notion_sync.render import block_anchor
+from mkdocs_notion_sync.site.paths import html_link
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "blocks"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "notion-corpus"
@@ -32,8 +33,10 @@ EXTENSIONS = [
     "pymdownx.tilde",
     "pymdownx.mark",
     "toc",
+    "pymdownx.tabbed",
 ]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "pymdownx.tabbed": {"alternate_style": True},
     "pymdownx.arithmatex": {"generic": True},
     "pymdownx.highlight": {"pygments_lang_class": True},  # as mkdocs-material's docs set it
 }
@@ -71,6 +74,10 @@ class FakeContext:
         source = file.get("file") or {}
         name = urlsplit(str(source.get("url", ""))).path.rsplit("/", 1)[-1]
         return f"../assets/{owner_id[:8]}/{name}"
+
+    def html_link(self, link: str) -> str:
+        """As for a page at `pages/golden.md`, served at `pages/golden/`."""
+        return html_link("pages/golden.md", link, directory_urls=True)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

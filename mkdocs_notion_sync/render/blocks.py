@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import NotionSyncError
-from . import callouts, layout, media, pages
-from .context import Block, RenderContext
+from . import callouts, cards, layout, media, pages
+from .anchors import HeadingIds, legacy_anchor, page_anchors
+from .context import Block, RenderContext, RenderOptions
 from .custom import SKIPPED, Dispatch
 from .lists import LIST_BREAK, LIST_TYPES, render_list
 from .rich_text import colour_class
@@ -28,20 +29,27 @@ Renderer = Callable[[Block, Walk], str]
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 
-def render_blocks(blocks: list[Block], ctx: RenderContext, dispatch: Dispatch | None = None) -> str:
+def render_blocks(
+    blocks: list[Block],
+    ctx: RenderContext,
+    options: RenderOptions | None = None,
+    dispatch: Dispatch | None = None,
+) -> str:
     """A page body in Markdown, ending with one newline; `dispatch` brings the site's
     custom renderers and ignored block types (render/custom.py)."""
-    active = dispatch if dispatch is not None and dispatch.active else None
-    return render(blocks, Walk(ctx, dispatch=active)).strip("\n") + "\n"
+    walk = Walk(
+        ctx,
+        options=options or RenderOptions(),
+        headings=HeadingIds(page_anchors(blocks, sections=False)),
+        dispatch=dispatch if dispatch is not None and dispatch.active else None,
+    )
+    return render(blocks, walk).strip("\n") + "\n"
 
 
 def block_anchor(block_id: str) -> str:
-    """The HTML id a heading block gets, so `page.md#<anchor>` can target it.
-
-    Only headings carry it (`## Setup { #n-<32 hex> }`): the id follows the block, not its
-    text, so links survive a rename. Links to other blocks should target the page.
-    """
-    return "n-" + _NOT_ALNUM.sub("", block_id.lower())
+    """The old id of a heading (`n-<32 hex>`), which every heading still carries beside
+    its readable one (render/anchors.py), so links made before readable anchors land."""
+    return legacy_anchor(block_id)
 
 
 def render(blocks: Any, walk: Walk) -> str:
@@ -123,13 +131,24 @@ def children_markdown(block: Block, walk: Walk, *, nested: bool) -> str:
 def paragraph(block: Block, walk: Walk) -> str:
     # An empty paragraph is Notion's blank line; `&nbsp;` keeps the spacing.
     data = payload(block)
-    text = walk.inline(data.get("rich_text")) or "&nbsp;"
-    colour = colour_class(data.get("color"))
-    if colour:
-        text += f"\n{{: .{colour} }}"
+    rich_text = data.get("rich_text")
+    card = ""
+    if cards.is_link_card(rich_text):
+        owner = str(block.get("id") or "")
+        card = cards.mention_card(
+            rich_text, walk, owner_id=owner, colour=colour_class(data.get("color"))
+        )
+    text = card or (walk.inline(rich_text) or "&nbsp;") + coloured(data.get("color"))
     # Indented blocks under a paragraph would become a code block in Markdown.
     below = children_markdown(block, walk, nested=False)
     return f"{text}\n\n{below}" if below else text
+
+
+def coloured(color: object) -> str:
+    """An attr_list line giving the block's colour class to the element it ends (a
+    paragraph, a list item), or "" for the default colour."""
+    colour = colour_class(color)
+    return f"\n{{: .{colour} }}" if colour else ""
 
 
 def heading(level: int) -> Renderer:
@@ -139,18 +158,19 @@ def heading(level: int) -> Renderer:
     def render_heading(block: Block, walk: Walk) -> str:
         data = payload(block)
         text = walk.inline(data.get("rich_text"))
+        colour = colour_class(data.get("color"))
         if data.get("is_toggleable") and children(block):
             # A toggle heading collapses like a toggle; it leaves the TOC (documented).
-            return details("???", "note", text, children_markdown(block, walk, nested=True))
+            body = children_markdown(block, walk, nested=True)
+            return details("???", _classes("note", colour), text, body)
         if not text:
             return ""
         if text.endswith("#"):
             text = text[:-1] + "\\#"
-        block_id = block.get("id")
-        attributes = (
-            [f"#{block_anchor(block_id)}"] if isinstance(block_id, str) and block_id else []
-        )
-        colour = colour_class(data.get("color"))
+        anchor, legacy = walk.headings.claim(block.get("id"))
+        attributes = [f"#{anchor or legacy}"] if anchor or legacy else []
+        if anchor and legacy:
+            text += f' <span id="{legacy}"></span>'  # old links (`#n-<id>`) still land
         if colour:
             attributes.append(f".{colour}")
         return f"{hashes} {text} {{ {' '.join(attributes)} }}" if attributes else f"{hashes} {text}"
@@ -158,8 +178,16 @@ def heading(level: int) -> Renderer:
     return render_heading
 
 
+def _classes(kind: str, colour: str) -> str:
+    """An admonition's or details' type and classes: `note notion-red`."""
+    return f"{kind} {colour}" if colour else kind
+
+
 def quote(block: Block, walk: Walk) -> str:
-    text = walk.inline(payload(block).get("rich_text"))
+    data = payload(block)
+    text = walk.inline(data.get("rich_text"))
+    if text:
+        text += coloured(data.get("color"))
     body = "\n\n".join(part for part in (text, children_markdown(block, walk, nested=True)) if part)
     if not body:
         return ""
@@ -167,12 +195,17 @@ def quote(block: Block, walk: Walk) -> str:
 
 
 def toggle(block: Block, walk: Walk) -> str:
-    text = walk.inline(payload(block).get("rich_text"))
-    return details("???", "note", text, children_markdown(block, walk, nested=True))
+    data = payload(block)
+    text = walk.inline(data.get("rich_text"))
+    kind = _classes("note", colour_class(data.get("color")))
+    return details("???", kind, text, children_markdown(block, walk, nested=True))
 
 
 def table_of_contents(block: Block, walk: Walk) -> str:
     # MkDocs always loads python-markdown's toc extension, whose marker is `[TOC]`.
+    colour = colour_class(payload(block).get("color"))
+    if colour and not walk.nested:
+        return f'<div class="{colour}" markdown>\n\n[TOC]\n\n</div>'
     return "[TOC]"
 
 
@@ -214,16 +247,16 @@ RENDERERS: dict[str, Renderer] = {
     "table": layout.table,
     "column_list": layout.column_list,
     "column": layout.column,
-    "tab": layout.column,
+    "tab": layout.tabs,
     "synced_block": layout.synced_block,
     "image": media.image,
     "video": media.video,
     "audio": media.audio,
     "pdf": media.file,
     "file": media.file,
-    "bookmark": media.bookmark,
-    "embed": media.bookmark,
-    "link_preview": media.bookmark,
+    "bookmark": cards.bookmark,
+    "embed": media.embed,
+    "link_preview": cards.bookmark,
     "child_page": pages.child_page,
     "child_database": pages.child_page,
     "link_to_page": pages.link_to_page,

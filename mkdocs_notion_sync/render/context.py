@@ -8,7 +8,8 @@ the client or the cache.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 Block = dict[str, Any]
 """A Notion block object as the API returns it, plus a `children` list of nested blocks
@@ -49,6 +50,12 @@ class RenderContext(Protocol):
         renderer then links an external URL, and never a Notion-signed one)."""
         ...
 
+    def html_link(self, link: str) -> str:
+        """`link`, written for Markdown (relative to the page's Markdown file, as
+        `asset_url` gives it), as it must read inside raw HTML (`<video src>`), where
+        MkDocs rewrites nothing: relative to the URL the page is served at."""
+        ...
+
     def warn(self, message: str) -> None:
         """Report a problem the reader would notice (unknown block, broken link)."""
         ...
@@ -58,3 +65,16 @@ class RenderContext(Protocol):
         the block is (its view's entries), or None when the block is a database of its
         own (then it is linked to). `nested`: inside a list or quote."""
         ...
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """The site's choices about how blocks look, which no block says itself: one value
+    per build, part of every page's render key."""
+
+    embeds: Literal["iframe", "link"] = "iframe"
+    """`iframe`: embeds of allow-listed providers play in the page; `link`: every embed
+    is a link card, and the page loads nothing from them."""
+    tabs: bool = True
+    """The site's Markdown has pymdownx.tabbed: a Notion tabs block becomes content tabs.
+    Without it, each tab's title and content follow one another."""

@@ -1,4 +1,4 @@
-"""Code, maths, dividers, tables, columns, synced blocks and meeting notes."""
+"""Code, maths, dividers, tables, columns, tabs, synced blocks and meeting notes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from .context import Block
 from .escape import code_fence, escape_text, strip_controls
 from .maths import block_maths
 from .rich_text import plain_text
-from .walk import Walk, children, payload
+from .walk import Walk, children, indent, payload
 
 
 def code(block: Block, walk: Walk) -> str:
@@ -85,8 +85,32 @@ def column_list(block: Block, walk: Walk) -> str:
 
 
 def column(block: Block, walk: Walk) -> str:
-    """A column's blocks; also synced_block and tab, whose content is just their children."""
+    """A column's blocks (also a synced block's: its content is just its children)."""
     return blocks.children_markdown(block, walk, nested=False)
+
+
+def tabs(block: Block, walk: Walk) -> str:
+    """Notion's tabs block: each child is one tab, a paragraph whose text (and icon) is
+    the tab's title and whose children are its content. Material's content tabs
+    (pymdownx.tabbed) where the site has them, else titles and contents in turn."""
+    panes = []
+    for number, pane in enumerate((c for c in children(block) if isinstance(c, dict)), 1):
+        data = payload(pane)
+        title = walk.inline(data.get("rich_text"), links=False) or f"Tab {number}"
+        icon = data.get("icon")
+        emoji = icon.get("emoji") if isinstance(icon, dict) else None
+        if isinstance(emoji, str) and emoji.strip():
+            title = f"{escape_text(' '.join(emoji.split()))} {title}"
+        panes.append((title, blocks.children_markdown(pane, walk, nested=True)))
+    if not walk.options.tabs:
+        parts = [f"{title}\n{{: .notion-tab-title }}\n\n{body}".strip() for title, body in panes]
+        return "\n\n".join(parts)
+    # `===!` opens a new set: a tabs block right after another must not join it.
+    return "\n\n".join(
+        f'==={"!" if index == 0 else ""} "{title.replace(chr(34), "&quot;")}"\n\n'
+        + indent(body or "&nbsp;")
+        for index, (title, body) in enumerate(panes)
+    )
 
 
 def synced_block(block: Block, walk: Walk) -> str:

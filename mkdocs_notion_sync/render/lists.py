@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import blocks
 from .context import Block
+from .rich_text import colour_class
 from .walk import Walk, children, indent, payload
 
 LIST_TYPES = frozenset({"bulleted_list_item", "numbered_list_item", "to_do"})
@@ -38,7 +39,8 @@ def render_list(items: list[Block], walk: Walk) -> str:
         else:
             marker = "-"
         text = walk.inline(data.get("rich_text")) or "&nbsp;"
-        line = f"{marker} {text}"
+        # The colour line is the item's own: attr_list gives its class to the <li>.
+        line = f"{marker} {text}" + blocks.coloured(data.get("color")).replace("\n", "\n    ")
         below = blocks.children_markdown(item, walk, nested=True)
         if below:
             only_lists = all(
@@ -58,11 +60,14 @@ def _html_list(items: list[Block], walk: Walk, start: int, style: str | None) ->
     attributes = (f' start="{start}"' if start != 1 else "") + (f' type="{style}"' if style else "")
     lines = [f"<ol{attributes} markdown>"]
     for item in items:
-        text = walk.inline(payload(item).get("rich_text")) or "&nbsp;"
+        data = payload(item)
+        text = walk.inline(data.get("rich_text")) or "&nbsp;"
+        colour = colour_class(data.get("color"))
+        coloured = f' class="{colour}"' if colour else ""
         below = blocks.children_markdown(item, walk, nested=False)
         if below:
-            lines.append(f'<li markdown="block">\n{text}\n\n{below}\n\n</li>')
+            lines.append(f'<li{coloured} markdown="block">\n{text}\n\n{below}\n\n</li>')
         else:
-            lines.append(f"<li markdown>{text}</li>")
+            lines.append(f"<li{coloured} markdown>{text}</li>")
     lines.append("</ol>")
     return "\n".join(lines)

@@ -1,8 +1,10 @@
-"""Files, media and links out of the page: image, video, audio, pdf, file, bookmark, embed.
+"""Files and media: image, video, audio, pdf, file, and embed blocks.
 
 Nothing here fetches anything. A file's URL comes from the asset store (a local copy)
 or, for an external file, from Notion; a Notion-signed URL expires within the hour, so
-a Notion-hosted file without a local copy is shown by name only.
+a Notion-hosted file without a local copy is shown by name only. A player (`<video>`,
+`<audio>`, an embed's iframe) is raw HTML, which MkDocs does not rewrite, so a local
+file's link in it is made relative to the page's URL (`RenderContext.html_link`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..notion.objects import file_url as url_of_file
+from . import cards, embeds
 from .context import Block
 from .escape import attribute, escape_text
 from .rich_text import plain_text
-from .urls import link_target, safe_url
+from .urls import safe_url
 from .walk import Walk, payload
 
-_VIDEO_SUFFIXES = (".mp4", ".webm", ".ogv", ".ogg", ".mov", ".m4v")
+PLAYER_CLASS = "notion-player"
+"""Marks the players the converter wrote, whose links a generator that moves pages (the
+blog plugin) must re-aim (site/paths.py `rebase_players`)."""
 
 
 def file_url(block: Block, walk: Walk) -> str | None:
@@ -34,11 +39,6 @@ def file_url(block: Block, walk: Walk) -> str | None:
 
 def _caption(block: Block, walk: Walk) -> str:
     return walk.inline(payload(block).get("caption"))
-
-
-def _link_text(block: Block) -> str:
-    """A caption as link text: plain, since a link inside a link breaks both."""
-    return escape_text(" ".join(plain_text(payload(block).get("caption")).split()))
 
 
 def image(block: Block, walk: Walk) -> str:
@@ -58,25 +58,54 @@ def image(block: Block, walk: Walk) -> str:
     )
 
 
-def video(block: Block, walk: Walk) -> str:
-    url = file_url(block, walk)
+def player(tag: str, url: str, walk: Walk) -> str:
+    """`<video>` or `<audio>` for a local copy (made relative to the page's URL) or a
+    web address; `preload="metadata"`: a page with many players loads none at once."""
+    src = url if "://" in url else walk.ctx.html_link(url)
+    return (
+        f'<{tag} class="{PLAYER_CLASS}" controls preload="metadata" src="{attribute(src)}"></{tag}>'
+    )
+
+
+def _with_caption(shown: str, block: Block, walk: Walk) -> str:
     caption = _caption(block, walk)
+    return f"{shown}\n\n{caption}" if caption else shown
+
+
+def video(block: Block, walk: Walk) -> str:
+    """A video file plays in `<video>`; a provider's page (YouTube, Vimeo, Loom...)
+    plays in the provider's iframe (embeds.py) or, with `embeds: link`, is a card."""
+    url = file_url(block, walk)
     if url is None:
-        return caption
-    if urlsplit(url).path.lower().endswith(_VIDEO_SUFFIXES) or not url.startswith("http"):
-        player = f'<video controls src="{attribute(url)}"></video>'
-        return f"{player}\n\n{caption}" if caption else player
-    # A streaming site's page (YouTube, Vimeo) cannot play in <video>; never embed it.
-    return f"[{_link_text(block) or escape_text(url)}]({url})"
+        return _caption(block, walk)
+    if embeds.is_video_file(url) or "://" not in url:
+        return _with_caption(player("video", url, walk), block, walk)
+    found = embeds.embeddable(url) if walk.options.embeds == "iframe" else None
+    if found is not None:
+        return embeds.framed(found, block, walk)
+    title = walk.inline(payload(block).get("caption"), links=False)
+    return cards.card(url, walk, title=title)
 
 
 def audio(block: Block, walk: Walk) -> str:
     url = file_url(block, walk)
-    caption = _caption(block, walk)
     if url is None:
-        return caption
-    player = f'<audio controls src="{attribute(url)}"></audio>'
-    return f"{player}\n\n{caption}" if caption else player
+        return _caption(block, walk)
+    return _with_caption(player("audio", url, walk), block, walk)
+
+
+def embed(block: Block, walk: Walk) -> str:
+    """An embed block: an allow-listed provider's player, a video file's `<video>`, or
+    a link card for anything else (and for everything with `embeds: link`)."""
+    data = payload(block)
+    url = data.get("url")
+    cleaned = safe_url(url.strip()) if isinstance(url, str) and url.strip() else None
+    if cleaned is not None and "://" in cleaned and embeds.is_video_file(cleaned):
+        return _with_caption(player("video", cleaned, walk), block, walk)
+    found = embeds.embeddable(cleaned) if cleaned and walk.options.embeds == "iframe" else None
+    if found is not None:
+        return embeds.framed(found, block, walk)
+    return cards.bookmark(block, walk)
 
 
 def file(block: Block, walk: Walk) -> str:
@@ -107,14 +136,3 @@ def _name_from(data: dict[str, Any]) -> str:
     """The last path segment of the file's URL, as Notion names a file without a name."""
     url = url_of_file(data)
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) if url else ""
-
-
-def bookmark(block: Block, walk: Walk) -> str:
-    """bookmark, embed and link_preview: a link, never a fetched card or iframe."""
-    data = payload(block)
-    url = data.get("url")
-    if not isinstance(url, str) or not url.strip():
-        return _caption(block, walk)
-    target = link_target(url, walk.ctx)
-    shown = _link_text(block) or escape_text(url.strip())
-    return f"[{shown}]({target})" if target else shown

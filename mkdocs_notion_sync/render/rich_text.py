@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..notion.ids import parse_notion_id, parse_notion_url
 from ..notion.objects import plain_text
 from .context import RenderContext, RichText
 from .escape import (
@@ -49,8 +50,11 @@ def render_rich_text(rich_text: RichText, ctx: RenderContext) -> str:
     return inline(rich_text, ctx)
 
 
-def inline(rich_text: Any, ctx: RenderContext, *, cell: bool = False) -> str:
-    """Inline Markdown, safe at the start of a line; `cell` escapes table pipes too."""
+def inline(rich_text: Any, ctx: RenderContext, *, cell: bool = False, links: bool = True) -> str:
+    """Inline Markdown, safe at the start of a line; `cell` escapes table pipes too.
+    `links=False` keeps every annotation but makes no links (links and page mentions
+    show as their text): for text that becomes the text of a link, where a link inside
+    a link would break both."""
     if not isinstance(rich_text, list) or not rich_text:
         return ""
     out: list[str] = []
@@ -58,7 +62,7 @@ def inline(rich_text: Any, ctx: RenderContext, *, cell: bool = False) -> str:
     for item in rich_text if len(rich_text) == 1 else _coalesce(rich_text):
         if not isinstance(item, dict):
             continue
-        body, marks = _item(item, ctx, cell)
+        body, marks = _item(item, ctx, cell, links)
         if not body:
             continue
         shared = 0
@@ -160,13 +164,15 @@ def _close(out: list[str], stack: list[Mark], keep: int) -> None:
         out.append(trailing)
 
 
-def _item(item: dict[str, Any], ctx: RenderContext, cell: bool) -> tuple[str, tuple[Mark, ...]]:
+def _item(
+    item: dict[str, Any], ctx: RenderContext, cell: bool, links: bool = True
+) -> tuple[str, tuple[Mark, ...]]:
     """(inline Markdown of the run, annotations to have open around it)."""
     kind = item.get("type")
     annotations = item.get("annotations")
     link: str | None = None
     if kind == "mention":
-        body = _mention(item, ctx)
+        body = _mention(item, ctx, links)
         body = escape_cell(body) if cell else body
     elif kind == "equation":
         body = _equation(item)  # HTML with no pipe left to split a table cell
@@ -185,6 +191,8 @@ def _item(item: dict[str, Any], ctx: RenderContext, cell: bool) -> tuple[str, tu
                 return "", _NO_MARKS
         if link is None and isinstance(item.get("href"), str):
             link = item["href"]
+        if not links:
+            link = None
         if isinstance(annotations, dict) and annotations.get("code"):
             body = _code(content)  # python-markdown's tables skip pipes in code spans
         else:
@@ -244,8 +252,8 @@ def _equation(item: dict[str, Any]) -> str:
     return inline_maths(expression)
 
 
-def _mention(item: dict[str, Any], ctx: RenderContext) -> str:
-    """A mention as a link or text; never fetches anything."""
+def _mention(item: dict[str, Any], ctx: RenderContext, links: bool = True) -> str:
+    """A mention as a link or text (only text without `links`); never fetches anything."""
     mention = item.get("mention")
     shown = item.get("plain_text")
     text = shown if isinstance(shown, str) else ""
@@ -256,7 +264,10 @@ def _mention(item: dict[str, Any], ctx: RenderContext) -> str:
     data = data if isinstance(data, dict) else {}
     if kind in ("page", "database"):
         target_id = data.get("id")
-        target = ctx.link_to_page(target_id) if isinstance(target_id, str) else None
+        block_id = _linked_block(item.get("href"), target_id)
+        target = (
+            ctx.link_to_page(target_id, block_id) if links and isinstance(target_id, str) else None
+        )
         return _link(text or "Untitled", target)
     if kind == "date":
         return escape_text(format_date(data) or text)
@@ -271,7 +282,7 @@ def _mention(item: dict[str, Any], ctx: RenderContext) -> str:
         if not isinstance(url, str):
             return escape_text(text)
         shown = title if isinstance(title, str) and title else text or url
-        return _link(shown, link_target(url, ctx))
+        return _link(shown, link_target(url, ctx) if links else None)
     if kind == "template_mention":
         value = data.get("template_mention_date") or data.get("template_mention_user")
         fallback = "@" + value.capitalize() if isinstance(value, str) else ""
@@ -280,6 +291,17 @@ def _mention(item: dict[str, Any], ctx: RenderContext) -> str:
         name = data.get("name")
         return escape_text(f":{name}:" if isinstance(name, str) and name else text)
     return escape_text(text)
+
+
+def _linked_block(href: Any, page_id: Any) -> str | None:
+    """The block a page mention points at: Notion writes a mention of a block as a
+    mention of its page whose `href` ends in `#<block id>`."""
+    if not isinstance(href, str) or "#" not in href or not isinstance(page_id, str):
+        return None
+    parsed = parse_notion_url(href)
+    if parsed is None or parsed[0] != parse_notion_id(page_id):
+        return None
+    return parsed[1]
 
 
 def _link(text: str, target: str | None) -> str:

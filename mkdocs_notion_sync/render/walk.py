@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..notion.objects import payload
-from .context import RenderContext
+from .anchors import HeadingIds, PageAnchors
+from .context import RenderContext, RenderOptions
 from .rich_text import inline
 
 if TYPE_CHECKING:
@@ -24,20 +25,30 @@ class Walk:
 
     `nested` is true inside list items, admonitions and quotes: python-markdown only
     parses md_in_html blocks (grids, figures) at the start of a line, so there the
-    renderers fall back to plain Markdown.
+    renderers fall back to plain Markdown. `headings` is shared by the whole page.
     """
 
     ctx: RenderContext
     depth: int = 0
     nested: bool = False
+    options: RenderOptions = field(default_factory=RenderOptions)
+    headings: HeadingIds = field(default_factory=lambda: HeadingIds(PageAnchors()))
     dispatch: Dispatch | None = None
     """The page's custom renderers and ignored block types (render/custom.py), if any."""
 
-    def inline(self, rich_text: Any, *, cell: bool = False) -> str:
-        return inline(rich_text, self.ctx, cell=cell)
+    def inline(self, rich_text: Any, *, cell: bool = False, links: bool = True) -> str:
+        """Inline Markdown; `links=False` for text that becomes a link's text itself."""
+        return inline(rich_text, self.ctx, cell=cell, links=links)
 
     def deeper(self, *, nested: bool) -> Walk:
-        return Walk(self.ctx, self.depth + 1, nested or self.nested, self.dispatch)
+        return Walk(
+            self.ctx,
+            self.depth + 1,
+            nested or self.nested,
+            self.options,
+            self.headings,
+            self.dispatch,
+        )
 
 
 def children(block: dict[str, Any]) -> list[Any]:

@@ -12,10 +12,12 @@ from typing import Any
 
 import yaml
 
+from ..errors import NotionSyncError
 from ..log import Warnings
 from ..notion.ids import is_notion_url, parse_notion_url
-from ..notion.objects import find_block, iter_blocks, title_of
-from ..render import render_blocks, render_rich_text
+from ..notion.objects import file_url, find_block, iter_blocks, title_of
+from ..render import RenderOptions, render_blocks, render_rich_text
+from ..render.anchors import PageAnchors, page_anchors
 from ..render.custom import Dispatch, PageInfo
 from ..render.escape import escape_text, html_text
 from ..render.properties import property_cells, property_front_matter
@@ -29,7 +31,7 @@ from .databases import index_page, linked_view
 from .embeds import EmbedRequest
 from .front_matter import mapped_front_matter, unknown_properties
 from .notes import BuildNotes, PageNotes
-from .paths import SiteLinks, relative_link
+from .paths import SiteLinks, html_link, relative_link
 
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's dumper when PyYAML has it: front matter is a tenth of the render time."""
@@ -46,6 +48,8 @@ class PageContext:
         warnings: Warnings,
         left_out: Mapping[str, str] | None = None,
         outline_of: Callable[[str], PageOutline | None] = lambda _id: None,
+        *,
+        directory_urls: bool = True,
     ) -> None:
         self.page = page
         self._outline_of = outline_of
@@ -53,12 +57,16 @@ class PageContext:
         self._assets = assets
         self._warnings = warnings
         self._left_out = left_out or {}
+        self._directory_urls = directory_urls
         self._warned: set[str] = set()
         self.warnings: list[str] = []
         """What this page warned about, replayed when its rendering is reused."""
         self.asset_names: list[str] = []
         self.notes = PageNotes()
         """Block types met, blocks ignored, links to left-out pages (site/notes.py)."""
+        self.anchored: set[str] = set()
+        """Pages whose heading anchors this page links to: it is rendered again when one
+        of them changes (site/render_cache.py)."""
 
     @property
     def page_title(self) -> str:
@@ -68,7 +76,7 @@ class PageContext:
         if page_id in self._left_out:
             self.notes.left_out_links.add(page_id)
             return None
-        return self._links.link(self.page.path, page_id, block_id)
+        return self._links.link(self.page.path, page_id, block_id, anchored=self.anchored)
 
     def is_left_out(self, page_id: str) -> bool:
         return page_id in self._left_out
@@ -78,7 +86,10 @@ class PageContext:
         if parsed is not None and parsed[0] in self._left_out:
             self.notes.left_out_links.add(parsed[0])
             return ""
-        return self._links.rewrite(self.page.path, url, self.warn)
+        return self._links.rewrite(self.page.path, url, self.warn, anchored=self.anchored)
+
+    def html_link(self, link: str) -> str:
+        return html_link(self.page.path, link, directory_urls=self._directory_urls)
 
     def asset_url(self, file: dict[str, Any], owner_id: str) -> str | None:
         found = self._assets.lookup(owner_id, file)
@@ -161,6 +172,27 @@ def _icon_prefix(page: Page) -> str:
     return ""
 
 
+def _picture(file: dict[str, Any], page: Page, ctx: PageContext) -> str | None:
+    """A cover's or an icon's site link: its local copy, else a web address Notion gave
+    as `external` (or a custom emoji's); a Notion-signed URL never (it expires)."""
+    local = ctx.asset_url(file, page.id)
+    if local:
+        return safe_url(local)
+    url = file_url(file) if file.get("type") in ("external", "custom_emoji") else None
+    cleaned = safe_url(url) if url else None
+    return cleaned if cleaned and cleaned.startswith(("https://", "http://")) else None
+
+
+def _icon_image(page: Page, ctx: PageContext) -> str:
+    """A picture icon (uploaded, external or a custom emoji) above the title; an emoji
+    icon is part of the title itself (`_icon_prefix`)."""
+    icon = page.obj.get("icon")
+    if not isinstance(icon, dict) or icon.get("type") == "emoji":
+        return ""
+    url = _picture(icon, page, ctx)
+    return f"![]({url}){{ .notion-page-icon }}\n\n" if url else ""
+
+
 class PageComposer:
     """Composes the tree's pages into Markdown documents."""
 
@@ -181,7 +213,12 @@ class PageComposer:
         self.warnings = warnings
         self.edit_link = settings.edit_link
         self.blog_authors = BlogAuthors(settings.docs_dir)
-        self.links = SiteLinks(tree.pages())
+        self.cover = settings.cover
+        self.directory_urls = settings.use_directory_urls
+        self.options = RenderOptions(embeds=settings.embeds, tabs=settings.markdown_tabs)
+        self._by_id = {page.id: page for page in tree.pages()}
+        self._anchors: dict[str, PageAnchors] = {}
+        self.links = SiteLinks(tree.pages(), self.anchors_of)
         self.renderers = settings.renderers
         self.ignore_blocks = settings.ignore_blocks
         self.link_titles = {**{k: v for k, v in tree.left_out.items() if v}, **self.links.titles}
@@ -193,6 +230,19 @@ class PageComposer:
         for line in unknown_properties(settings.sources, tree.pages()):
             warnings.warn(line)
 
+    def anchors_of(self, page_id: str) -> PageAnchors:
+        """Where links to the blocks of a synced page land, worked out from its blocks
+        the first time a link asks (most pages are never linked to by block)."""
+        known = self._anchors.get(page_id)
+        if known is None:
+            page = self._by_id.get(page_id)
+            try:
+                cached = self.body_of(page) if page is not None else None
+            except NotionSyncError:
+                cached = None  # that page's own rendering reports why
+            known = self._anchors[page_id] = page_anchors(cached.blocks if cached else [])
+        return known
+
     def context(self, page: Page) -> PageContext:
         return PageContext(
             page,
@@ -201,6 +251,7 @@ class PageComposer:
             self.warnings,
             left_out=self.tree.left_out,
             outline_of=self.cache.get_outline,
+            directory_urls=self.directory_urls,
         )
 
     def _render(self, blocks: list[dict[str, Any]], page: Page, ctx: PageContext) -> str:
@@ -210,7 +261,7 @@ class PageComposer:
             self.ignore_blocks,
             PageInfo(page.id, page.title, page.path, page.url),
         )
-        markdown = render_blocks(blocks, ctx, dispatch)
+        markdown = render_blocks(blocks, ctx, self.options, dispatch)
         ctx.notes.kinds |= dispatch.kinds
         ctx.notes.ignored.update(dispatch.ignored)
         return markdown
@@ -227,7 +278,8 @@ class PageComposer:
         }
         if self.edit_link and notion_url:
             meta["notion_edit_url"] = notion_url
-        parts = [f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n"]
+        parts = [self._cover(page, ctx), _icon_image(page, ctx)]
+        parts.append(f"# {_icon_prefix(page)}{escape_text(page.title)}\n\n")
         if page.draft:
             parts.append(DRAFT_NOTICE)
             if page.source.blog and page.kind == "entry":
@@ -246,12 +298,6 @@ class PageComposer:
             known = self.blog_authors(page) if page.source.blog else None
             titles = self.links.titles
             meta.update(mapped_front_matter(page, titles=titles, blog_authors=known, warn=ctx.warn))
-        cover = page.obj.get("cover")
-        if isinstance(cover, dict):
-            url = ctx.asset_url(cover, page.id)
-            url = safe_url(url) if url else None
-            if url:
-                parts.append(f"![]({url}){{ .notion-cover }}\n\n")
         if page.kind == "entry":
             parts.append(self._properties_table(page, ctx))
         cached = self.body_of(page)
@@ -271,6 +317,12 @@ class PageComposer:
         rows.extend(f"| {name} | {value} |" for name, value in cells)
         table = "\n".join(rows)
         return f'<div class="notion-properties" markdown>\n\n{table}\n\n</div>\n\n'
+
+    def _cover(self, page: Page, ctx: PageContext) -> str:
+        """The page's cover above its title, as Notion shows it (the `cover` option)."""
+        cover = page.obj.get("cover")
+        url = _picture(cover, page, ctx) if self.cover and isinstance(cover, dict) else None
+        return f"![]({url}){{ .notion-cover }}\n\n" if url else ""
 
     def render_embed(self, request: EmbedRequest) -> str:
         """An embedded page (or one block of it) as Markdown for the hand-written page

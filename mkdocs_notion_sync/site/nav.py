@@ -27,8 +27,17 @@ def site_nav(roots: Iterable[Page]) -> list[NavItem]:
     return [_nav_item(root) for root in roots if not root.source.blog]
 
 
+def nav_title(page: Page) -> str:
+    """The page's title as the nav shows it: after its emoji icon, as Notion's sidebar
+    shows it. Themes show nav titles as text, so a picture icon cannot go there."""
+    icon = page.obj.get("icon")
+    emoji = icon.get("emoji") if isinstance(icon, dict) and icon.get("type") == "emoji" else None
+    shown = " ".join(emoji.split()) if isinstance(emoji, str) else ""
+    return f"{shown} {page.title}" if shown else page.title
+
+
 def _nav_item(page: Page) -> NavItem:
-    title = html_text(page.title)
+    title = html_text(nav_title(page))
     if page.kind == "database" and page.source.blog:
         return NavItem(title=title, path=page.path)
     return NavItem(title, page.path, [_nav_item(child) for child in page.children])

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
 from ..log import log
 from ..notion.ids import is_notion_url, parse_notion_url
-from ..render import block_anchor
+from ..render.anchors import PageAnchors
 from ..render.properties import plain_property
 from ..sync.model import Page
 
@@ -237,10 +239,73 @@ def relative_link(from_path: str, to_path: str) -> str:
     return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
 
 
+INDEX_NAMES = frozenset({"index", "readme"})
+
+
+def served_folder(path: str, *, directory_urls: bool) -> str:
+    """The folder of the URL a page file is served at, which relative links in its HTML
+    start from: `x/page.md` is `x/page/` with directory URLs and `x/page.html` (folder
+    `x`) without; an index page (`index.md`, `README.md`) is its folder either way."""
+    folder, name = posixpath.split(path)
+    stem = posixpath.splitext(name)[0]
+    if not directory_urls or stem.lower() in INDEX_NAMES:
+        return folder
+    return posixpath.join(folder, stem)
+
+
+def html_link(from_path: str, link: str, *, directory_urls: bool) -> str:
+    """A link written for the Markdown of page `from_path` (relative to its file, which
+    MkDocs rewrites in Markdown) as raw HTML needs it, relative to the page's URL: MkDocs
+    (and Zensical) leave links inside raw HTML as written. Links with a scheme, a host,
+    a site-root path or only a fragment are the same everywhere and stay."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith(("/", "#", "?")) or not parts.path:
+        return link
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), parts.path))
+    served = served_folder(from_path, directory_urls=directory_urls)
+    shown = posixpath.relpath(target, served or ".")
+    if parts.query:
+        shown += f"?{parts.query}"
+    return f"{shown}#{parts.fragment}" if parts.fragment else shown
+
+
+_PLAYER_SRC = re.compile(
+    r'(<(?:video|audio) class="notion-player" controls preload="metadata" src=")([^"]*)(")'
+)
+
+
+def rebase_players(html: str, *, written_for: str, served_at: str) -> str:
+    """The page's players (raw HTML, whose links no generator rewrites) re-aimed from
+    the URL folder they were written for (`served_folder` of the page's file) to the
+    one the page is served at, when a plugin serves it elsewhere: Material's blog serves
+    `blog/posts/x.md` at `blog/<date>/x/`. Links with a scheme or from the root stay."""
+    if written_for == served_at or "notion-player" not in html:
+        return html
+
+    def rebase(match: re.Match[str]) -> str:
+        link = match.group(2)
+        if "://" in link or link.startswith(("/", "#")):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(written_for, link))
+        return match.group(1) + posixpath.relpath(target, served_at or ".") + match.group(3)
+
+    return _PLAYER_SRC.sub(rebase, html)
+
+
+def url_folder(url: str) -> str:
+    """The folder a page URL (`a/b/`, `a/b.html`, `` for the home page) is relative to."""
+    return url.rstrip("/") if url.endswith("/") or not url else posixpath.dirname(url)
+
+
+Anchors = Callable[[str], PageAnchors]
+"""Where links to each block of a page land (render/anchors.py), by page id."""
+
+
 class SiteLinks:
     """Answers "where on the site is Notion page X?" for every page being rendered."""
 
-    def __init__(self, pages: Iterable[Page]) -> None:
+    def __init__(self, pages: Iterable[Page], anchors: Anchors | None = None) -> None:
+        self._anchors = anchors
         self.paths: dict[str, str] = {}
         self.titles: dict[str, str] = {}
         for page in pages:
@@ -251,14 +316,36 @@ class SiteLinks:
                     if isinstance(source, dict) and source.get("id"):
                         self.paths.setdefault(str(source["id"]), page.path)
 
-    def link(self, from_path: str, page_id: str, block_id: str | None = None) -> str | None:
+    def link(
+        self,
+        from_path: str,
+        page_id: str,
+        block_id: str | None = None,
+        *,
+        anchored: set[str] | None = None,
+    ) -> str | None:
+        """The page's site link; with a block, the anchor of the heading the block sits
+        under, or the page itself when the block is above every heading or not there.
+        A page whose anchors were asked for is added to `anchored`."""
         target = self.paths.get(page_id)
         if target is None:
             return None
         href = relative_link(from_path, target)
-        return f"{href}#{block_anchor(block_id)}" if block_id else href
+        if not block_id or self._anchors is None:
+            return href
+        if anchored is not None:
+            anchored.add(page_id)
+        anchor = self._anchors(page_id).anchor(block_id)
+        return f"{href}#{anchor}" if anchor else href
 
-    def rewrite(self, from_path: str, url: str, warn: Callable[[str], None]) -> str:
+    def rewrite(
+        self,
+        from_path: str,
+        url: str,
+        warn: Callable[[str], None],
+        *,
+        anchored: set[str] | None = None,
+    ) -> str:
         """Notion URLs of synced pages become site links; unsynced ones are kept and
         reported, since the reader may not be able to open them."""
         if not is_notion_url(url):
@@ -267,7 +354,7 @@ class SiteLinks:
         if parsed is None:
             return url
         page_id, block_id = parsed
-        local = self.link(from_path, page_id, block_id)
+        local = self.link(from_path, page_id, block_id, anchored=anchored)
         if local is not None:
             return local
         warn(f"links to Notion page {page_id}, which is not part of the synced sources: {url}")

@@ -7,7 +7,9 @@ converter, the pages left out by include/exclude), the page itself (its path, wh
 was fetched, its last edit, its source's front_matter, whether it is a draft), and the
 custom renderers and ignored block types of the block types it holds: so changing a
 renderer renders again only the pages with blocks of its type. The page's block types
-are known from its last rendering (its record's notes, site/notes.py).
+are known from its last rendering (its record's notes, site/notes.py). A page that links
+to headings of other pages also depends on those pages: it is rendered again when one
+of them was fetched again (its headings may have changed).
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from ..sync.model import Page
 from .compose import PageComposer
 from .notes import PageNotes
 
-RenderRecord = tuple[str, list[str], list[str], dict[str, Any]]
-"""(render key, warnings, stored file names, notes) of a rendered page."""
+RenderRecord = tuple[str, list[str], list[str], dict[str, Any], dict[str, str]]
+"""(render key, warnings, stored file names, notes, {page id: when it was fetched} of
+the pages whose heading anchors it links to) of a rendered page."""
 
-RENDER_FORMAT = 2
+RENDER_FORMAT = 4
 """Bump when the Markdown the composer writes changes, so cached renders are redone
-(2: equations, URLs and front matter made inert, issue #16; a page rendered by an
-older converter must not be served from the cache)."""
+(2: equations, URLs and front matter made inert, issue #16; 3: readable anchors, cards,
+embeds, tabs, colours, covers, issue #20; 4: custom renderers, issue #19; a page rendered
+by an older converter must not be served from the cache)."""
 
 Planned = tuple[Page, "str | None", bool]
 """(page, render key, whether the staged copy can stay)."""
@@ -58,6 +62,9 @@ class RenderCache:
             sorted(composer.links.titles.items()),
             sorted((uid, str(user.get("name"))) for uid, user in composer.tree.users.items()),
             sorted(composer.tree.left_out),
+            composer.cover,
+            composer.directory_urls,
+            composer.options,
         )
 
     def _full_key(self, key: str, kinds: set[str] | list[str]) -> str:
@@ -79,7 +86,7 @@ class RenderCache:
                 continue  # Material's blog plugin owns the blog's index page
             key = self._render_key(page)
             stored = self.cache.renders.get(page.id) if key else None
-            notes = PageNotes.from_stored(stored[3]) if stored and len(stored) == 4 else None
+            notes = PageNotes.from_stored(stored[3]) if stored and len(stored) == 5 else None
             reuse = bool(
                 key
                 and stored
@@ -99,18 +106,31 @@ class RenderCache:
         self.composer.notes.add(page.title, ctx.notes)
         if key:
             full_key = self._full_key(key, ctx.notes.kinds)
-            record: RenderRecord = (full_key, ctx.warnings, ctx.asset_names, ctx.notes.stored())
+            linked = {other: self._fetched_at(other) for other in sorted(ctx.anchored)}
+            record: RenderRecord = (
+                full_key,
+                ctx.warnings,
+                ctx.asset_names,
+                ctx.notes.stored(),
+                linked,
+            )
             self.cache.renders.put(page.id, record)
         return markdown
 
+    def _fetched_at(self, page_id: str) -> str:
+        outline = self.cache.get_outline(page_id)
+        return outline.fetched_at if outline is not None else ""
+
     def _reusable(self, stored: tuple[Any, ...], key: str) -> bool:
-        """Same inputs, no warnings last time (a failed download may work now), and
-        every file it used still stored."""
+        """Same inputs, no warnings last time (a failed download may work now), every
+        file it used still stored, and every page whose anchors it links to as then."""
         return (
-            len(stored) == 4
+            len(stored) == 5
             and stored[0] == key
             and not stored[1]
             and all(self.composer.assets.path_of(name).is_file() for name in stored[2])
+            and isinstance(stored[4], dict)
+            and all(self._fetched_at(other) == at for other, at in stored[4].items())
         )
 
     def _render_key(self, page: Page) -> str | None:

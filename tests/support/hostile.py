@@ -228,6 +228,46 @@ def _text_blocks() -> list[dict[str, Any]]:
     return blocks
 
 
+LOOKALIKE_EMBEDS = [
+    "https://youtube.com.evil.test/watch?v=dQw4w9WgXcQ",
+    "https://www.youtube.com@evil.test/watch?v=dQw4w9WgXcQ",
+    f"https://www.youtube.com/watch?v=dQw4w9WgXc{BREAKOUT}",
+    f"https://vimeo.com/1234{SCRIPT}",
+    f"https://www.figma.com/design/{QUOTE_BREAKOUT}/x",
+    "https://codepen.io/a/pen/../../../evil",
+]
+"""Embeds that look like an allow-listed provider's and must not become its iframe."""
+
+
+def _looks() -> list[dict[str, Any]]:
+    """What issue #20 reads from Notion: tab titles and icons, link mention previews,
+    embeds, colours, headings that become anchors."""
+    blocks: list[dict[str, Any]] = [{"embed": {"url": url}} for url in LOOKALIKE_EMBEDS]
+    blocks.append(
+        {
+            "tab": {},
+            "children": [
+                {"paragraph": {"rich_text": text, "icon": text}, "children": [text]}
+                for text in TEXTS
+            ],
+        }
+    )
+    for index, text in enumerate(TEXTS):
+        preview = {
+            "href": f"https://example.org/{index}",
+            "title": text,
+            "description": text,
+            "link_provider": text,
+            "link_author": text,
+            "thumbnail_url": HOSTILE_URLS[index],
+            "icon_url": HOSTILE_URLS[-1 - index],
+        }
+        blocks.append({"paragraph": [{"mention": {"link_mention": preview}, "plain_text": text}]})
+        blocks.append({"bulleted_list_item": {"rich_text": text, "color": text}})
+        blocks.append({"heading_3": {"rich_text": text, "color": f'red" {text}'}})
+    return blocks
+
+
 def _entries(prefix: str, dated: bool) -> list[dict[str, Any]]:
     entries = []
     for index, text in enumerate(TEXTS):
@@ -285,6 +325,7 @@ def hostile_workspace() -> dict[str, Any]:
                     *_text_blocks(),
                     *_links(),
                     *_maths(),
+                    *_looks(),
                     {
                         "page": {
                             "id": HOSTILE_CHILD,
