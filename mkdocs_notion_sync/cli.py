@@ -1,4 +1,5 @@
-"""`mkdocs-notion-sync [-f mkdocs.yml] check | pull | cache`: the plugin without a build.
+"""`mkdocs-notion-sync [-f mkdocs.yml] check | pull | cache | sync | watch`: the plugin
+without a build.
 
 It reads the plugin's options from mkdocs.yml (with the same validation and environment
 overrides as a build) and runs the same pipeline, so `pull` writes exactly what a build
@@ -12,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -20,6 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, NotionSyncError, NotSharedError, UnreachableError
+from .folder_sync import (
+    SiteConfig,
+    counting_warnings,
+    folder_for,
+    require_polling,
+    sync_into,
+    watch_into,
+)
 from .log import log, redact
 from .notion.api import NotionAPI
 from .notion.objects import title_of
@@ -275,6 +285,49 @@ def cache_command(project: Project, action: str) -> int:
     return 0
 
 
+# -- sync, watch ----------------------------------------------------------------------
+
+
+def sync_command(project: Project, out: Path | None, strict: bool) -> int:
+    """The Notion pages written into docs_dir (or `--out`), incrementally."""
+    root = folder_for(project.settings, project.site_dir, out)
+    with _progress_bar() as bar, counting_warnings() as warned:
+        session = Session(project.settings, progress=bar)
+        try:
+            sync_into(session, root, _site_config(project))
+        finally:
+            session.close()
+    if strict and warned.count:
+        noun = "warning" if warned.count == 1 else "warnings"
+        print(f"{PROG}: error: {warned.count} {noun} with --strict", file=sys.stderr)
+        return 1
+    return 0
+
+
+def watch_command(project: Project, out: Path | None) -> int:
+    """Sync, then follow Notion until Ctrl-C or SIGTERM (the end of a watch, exit 0)."""
+    require_polling(project.settings)
+    root = folder_for(project.settings, project.site_dir, out)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    session = Session(project.settings)
+    try:
+        watch_into(session, root, _site_config(project), project.settings.poll_interval)
+    except KeyboardInterrupt:
+        log.info("stopped watching")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        session.close()
+    return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _site_config(project: Project) -> SiteConfig:
+    return SiteConfig(project.mkdocs_yml, project.config_file.resolve().parent)
+
+
 # -- entry point ----------------------------------------------------------------------
 
 
@@ -307,6 +360,22 @@ def parser() -> argparse.ArgumentParser:
     )
     cache_cmd = commands.add_parser("cache", parents=[common], help="inspect or clear the cache")
     cache_cmd.add_argument("action", choices=("info", "clear"))
+    out_help = "folder to write into (default: docs_dir of mkdocs.yml)"
+    sync_cmd = commands.add_parser(
+        "sync",
+        parents=[common],
+        help="write the Notion pages into docs_dir, for Zensical (incremental)",
+    )
+    sync_cmd.add_argument("--out", type=Path, default=None, help=out_help)
+    sync_cmd.add_argument(
+        "--strict", action="store_true", help="exit 1 if the sync logged any WARNING"
+    )
+    watch_cmd = commands.add_parser(
+        "watch",
+        parents=[common],
+        help="sync, then follow Notion edits every poll_interval seconds (Ctrl-C stops)",
+    )
+    watch_cmd.add_argument("--out", type=Path, default=None, help=out_help)
     return root
 
 
@@ -323,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                 return check(project, args.json)
             if args.command == "pull":
                 return pull(project, args.out, args.format)
+            if args.command == "sync":
+                return sync_command(project, args.out, args.strict)
+            if args.command == "watch":
+                return watch_command(project, args.out)
             return cache_command(project, args.action)
     except NotionSyncError as error:
         print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)

@@ -118,3 +118,9 @@ class CacheError(NotionSyncError):
 class RendererError(NotionSyncError):
     """A custom renderer (the `renderers` option) raised, or returned something other
     than Markdown or None: the message names the callable, the block and the page."""
+
+
+class FolderError(NotionSyncError):
+    """The folder `sync` writes into cannot take the sync's files as they are: a file the
+    sync did not write (or that was changed since) in the way of a Notion page, a damaged
+    manifest, or a disk that is full or read-only. Nothing is overwritten or deleted."""

@@ -23,6 +23,7 @@ from .errors import NotionSyncError, UnreachableError
 from .log import log, redact
 from .pipeline import Outcome, Session
 from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_links
+from .site.folder import SyncFolder
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
 from .site.paths import rebase_players, served_folder, url_folder
 from .site.stylesheet import STYLESHEET
@@ -104,6 +105,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self.outcome = outcome
         self.built = True
         self.watched = outcome.synced_ids
+        self._drop_synced_copies(files, config)
         # Hand-written files by the URL they are served at: `x/faq/index.md`, `x/faq.md`
         # and `x/README.md`-style indexes share one, so comparing names is not enough.
         self._own = {f.dest_uri: f for f in files if f.generated_by is None}
@@ -118,6 +120,17 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(stored)))
         self._place_in_nav(config, outcome, files)
         return files
+
+    def _drop_synced_copies(self, files: Files, config: MkDocsConfig) -> None:
+        """Files `mkdocs-notion-sync sync` wrote into docs_dir (for Zensical) are copies
+        of what this build publishes: they give way to this build's own, instead of
+        being taken for hand-written pages in the way. A copy changed by hand stays."""
+        try:
+            synced = SyncFolder(Path(config.docs_dir)).as_left()
+        except NotionSyncError as error:
+            raise PluginError(f"notion-sync: {redact(str(error))}") from None
+        for file in [f for f in files if f.generated_by is None and f.src_uri in synced]:
+            files.remove(file)
 
     def _build(self, embeds: list[EmbedRequest]) -> Outcome:
         """One sync. The first build obeys `on_error`; a later `serve` rebuild (a local

@@ -6,7 +6,7 @@ imports MkDocs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,10 @@ class Project:
     settings: Settings
     demo: Demo | None = None
     """The bundled emulator, when the options say `demo: true`."""
+    site_dir: Path | None = None
+    mkdocs_yml: dict[str, Any] = field(default_factory=dict)
+    """The whole of mkdocs.yml as read (other tags blank): what `sync` checks a generator
+    will find (plugins, markdown_extensions, watch, nav)."""
 
     def close(self) -> None:
         if self.demo is not None:
@@ -136,4 +140,11 @@ def load_project(config_file: Path) -> Project:
         if demo is not None:
             demo.stop()
         raise
-    return Project(config_file, config, settings, demo)
+    return Project(
+        config_file,
+        config,
+        settings,
+        demo,
+        site_dir=folder / str(site_dir or "site"),
+        mkdocs_yml=dict(data) if isinstance(data, dict) else {},
+    )

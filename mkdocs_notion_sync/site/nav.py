@@ -79,12 +79,16 @@ def _folder(item: NavItem) -> str:
 
 
 def awesome_nav_files(nav: list[NavItem]) -> dict[str, str]:
-    """`.nav.yml` per Notion folder, so mkdocs-awesome-nav keeps Notion's order."""
+    """`.nav.yml` per Notion folder, so mkdocs-awesome-nav (and Zensical, which reads
+    the same files) keeps Notion's order. A source's own folder gets its root page's
+    title (a sub-folder is titled by its entry in the folder above)."""
     files: dict[str, str] = {}
-    stack = [item for item in nav if item.children]
+    roots = {id(item) for item in nav}
+    stack = [item for item in nav if item.children or _folder(item)]
     while stack:
         item = stack.pop()
         folder = _folder(item)
+        document: dict[str, Any] = {"title": item.title} if id(item) in roots and folder else {}
         entries: list[Any] = [posixpath.basename(item.path)]
         for child in item.children:
             if child.children:
@@ -92,8 +96,9 @@ def awesome_nav_files(nav: list[NavItem]) -> dict[str, str]:
                 stack.append(child)
             else:
                 entries.append(posixpath.relpath(child.path, folder))
+        document["nav"] = entries
         files[posixpath.join(folder, ".nav.yml")] = yaml.safe_dump(
-            {"nav": entries}, allow_unicode=True, sort_keys=False
+            document, allow_unicode=True, sort_keys=False
         )
     return files
 

@@ -316,6 +316,14 @@ class SiteLinks:
                     if isinstance(source, dict) and source.get("id"):
                         self.paths.setdefault(str(source["id"]), page.path)
 
+    @classmethod
+    def from_paths(cls, paths: dict[str, str]) -> SiteLinks:
+        """The same answers from a saved `paths` map (the sync's Markdown extension
+        reads it from the folder, without the tree)."""
+        links = cls(())
+        links.paths = dict(paths)
+        return links
+
     def link(
         self,
         from_path: str,
