@@ -109,7 +109,7 @@ def test_the_pages_files_and_nav_land_under_dest(
     assert [p for p in written if p.startswith("assets/notion/") and p.endswith(".png")]
     nav = yaml.safe_load((docs / "handbook/.nav.yml").read_text(encoding="utf-8"))
     assert nav == {
-        "title": "Handbook",
+        "title": "📘 Handbook",  # the page's emoji icon, as Notion's sidebar shows it
         "nav": ["index.md", {"Guide": "guide"}, "faq.md", "notes.md", "notes-666666.md"],
     }
     assert "Install the thing." in (docs / "handbook/guide/set-up.md").read_text()

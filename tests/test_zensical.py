@@ -6,6 +6,7 @@ stopped by Ctrl-C."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -105,7 +106,10 @@ def test_every_synced_page_is_in_the_zensical_site(demo: Path) -> None:
 def test_the_nav_is_in_notions_order_with_notions_titles(demo: Path) -> None:
     nav = html(demo / "site", "/").select_one("nav.md-nav--primary")
     assert nav is not None
-    titles = [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
+    shown = [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
+    # a page's emoji icon leads its title, as in Notion's sidebar
+    assert "📘 Acme Handbook" in shown and "🛠️ Engineering" in shown, shown
+    titles = [re.sub(r"^[^\w\s]+\s+", "", title) for title in shown]
     handbook = titles[titles.index("Acme Handbook") :]
     assert handbook[:8] == [
         "Acme Handbook",
