@@ -1,12 +1,13 @@
-"""`mkdocs-notion-sync [-f mkdocs.yml] check | pull | cache | sync | watch`: the plugin
-without a build.
+"""`mkdocs-notion-sync [-f mkdocs.yml] check | changed | pull | cache | sync | watch`: the
+plugin without a build.
 
 It reads the plugin's options from mkdocs.yml (with the same validation and environment
 overrides as a build) and runs the same pipeline, so `pull` writes exactly what a build
 would publish and `check` sees the same token and sources.
 
-It runs past 400 lines because it is the one place every command's arguments, exit codes
-and one-line errors are defined; what a command does lives in its own module.
+This module is over 400 lines because it is where every command meets the terminal:
+arguments, printed lines and exit codes, one short section per command; what each
+command does lives in its own module (sync/changes.py, folder_sync.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .project import Project, load_project
 from .report import human_bytes
 from .settings import Settings
 from .sync.cache import Cache
+from .sync.changes import ChangeCheck
 from .sync.views import find_view, layout_of
 
 PROG = "mkdocs-notion-sync"
@@ -161,6 +163,46 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     print(line([c.upper() for c in columns]))
     for row in rows:
         print(line([str(row[c]) for c in columns]))
+
+
+# -- changed --------------------------------------------------------------------------
+
+CHANGED, UNCHANGED, FAILED = 0, 1, 2
+
+
+def changed_command(project: Project) -> int:
+    """Exit 0 and one line per change when a build would publish something new, 1 when
+    nothing changed: a scheduled job builds only on 0 (2 is an error, from main)."""
+    settings = project.settings
+    if settings.offline:
+        raise ConfigError("changed asks Notion, but offline: true is set; unset it")
+    if not (settings.cache_dir / "store").is_dir():
+        print(f"no sync recorded in {settings.cache_dir}: a build fetches everything")
+        return CHANGED
+    cache = Cache(settings.cache_dir)
+    api = NotionAPI(settings)
+    try:
+        changes = ChangeCheck(api, cache, settings).run()
+        requests = api.metrics.requests
+    finally:
+        api.close()
+        cache.close()
+    if changes is None:
+        print(f"no sync recorded in {settings.cache_dir}: a build fetches everything")
+        return CHANGED
+    for change in changes:
+        print(redact(change.line()))
+    noun = "request" if requests == 1 else "requests"
+    if not changes:
+        print(
+            f"{PROG}: nothing changed since the last sync ({requests} API {noun})", file=sys.stderr
+        )
+        return UNCHANGED
+    print(
+        f"{PROG}: {len(changes)} changed since the last sync ({requests} API {noun})",
+        file=sys.stderr,
+    )
+    return CHANGED
 
 
 # -- pull -----------------------------------------------------------------------------
@@ -351,6 +393,11 @@ def parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="verify the token, the API and every source"
     )
     check_cmd.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    commands.add_parser(
+        "changed",
+        parents=[common],
+        help="exit 0 (listing what changed) if Notion changed since the last sync, else 1",
+    )
     pull_cmd = commands.add_parser(
         "pull", parents=[common], help="write the Markdown and assets a build would publish"
     )
@@ -388,11 +435,14 @@ def main(argv: list[str] | None = None) -> int:
     redact.add_token(os.environ.get("NOTION_TOKEN"))
     redact.add_token(os.environ.get("NOTION_SYNC_TOKEN"))
     project: Project | None = None
+    failed = FAILED if args.command == "changed" else 1
     try:
         with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO):
             project = load_project(args.config_file)
             if args.command == "check":
                 return check(project, args.json)
+            if args.command == "changed":
+                return changed_command(project)
             if args.command == "pull":
                 return pull(project, args.out, args.format)
             if args.command == "sync":
@@ -402,10 +452,10 @@ def main(argv: list[str] | None = None) -> int:
             return cache_command(project, args.action)
     except NotionSyncError as error:
         print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)
-        return 1
+        return failed
     except OSError as error:
         print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)
-        return 1
+        return failed
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -417,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{PROG}: error: unexpected {message} (run with --debug for the traceback)",
             file=sys.stderr,
         )
-        return 1
+        return failed
     finally:
         if project is not None:
             project.close()
