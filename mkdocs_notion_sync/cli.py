@@ -1,5 +1,5 @@
-"""`mkdocs-notion-sync [-f mkdocs.yml] check | changed | pull | cache | sync | watch`: the
-plugin without a build.
+"""`mkdocs-notion-sync [-f mkdocs.yml] check | changed | pull | cache | sync | watch |
+webhook`: the plugin without a build.
 
 It reads the plugin's options from mkdocs.yml (with the same validation and environment
 overrides as a build) and runs the same pipeline, so `pull` writes exactly what a build
@@ -365,6 +365,47 @@ def watch_command(project: Project, out: Path | None) -> int:
     return 0
 
 
+# -- webhook --------------------------------------------------------------------------
+
+
+def webhook_command(args: argparse.Namespace) -> int:
+    """Receive Notion's webhook events until Ctrl-C or SIGTERM (exit 0)."""
+    from . import webhook
+
+    if args.run is not None:
+        build = webhook.run_command(args.run)
+    else:
+        api = args.github_api or os.environ.get("GITHUB_API_URL") or webhook.GITHUB_API
+        token = os.environ.get(webhook.GITHUB_TOKEN_ENV, "").strip()
+        build = webhook.dispatch(args.dispatch, token, api)
+    if args.debounce < 0 or args.max_age <= 0:
+        raise ConfigError("--debounce must be 0 or more and --max-age more than 0 seconds")
+    secret = webhook.secret_from_env()
+    builds = webhook.Builds(build, args.debounce)
+    receiver = webhook.Receiver(secret, args.token_file, builds, args.max_age)
+    server = webhook.serve(args.host, args.port, receiver)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    host, port = server.server_address[:2]
+    target = f"--run {args.run!r}" if args.run is not None else f"--dispatch {args.dispatch}"
+    log.info("webhook listening on http://%s:%s/ (%s)", host, port, target)
+    if not secret:
+        log.warning(
+            "webhook: no $%s set: events are refused until Notion's verification token "
+            "is in it (it is written to %s when Notion sends it)",
+            webhook.SECRET_ENV,
+            args.token_file,
+        )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("webhook stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()
+        builds.stop()
+    return 0
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -426,6 +467,34 @@ def parser() -> argparse.ArgumentParser:
         help="sync, then follow Notion edits every poll_interval seconds (Ctrl-C stops)",
     )
     watch_cmd.add_argument("--out", type=Path, default=None, help=out_help)
+    hook = commands.add_parser(
+        "webhook",
+        help="receive Notion webhook events and rebuild (--run) or dispatch to GitHub",
+    )
+    hook.add_argument("--port", type=int, required=True, help="port to listen on")
+    hook.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)"
+    )
+    action = hook.add_mutually_exclusive_group(required=True)
+    action.add_argument("--run", metavar="CMD", help="command to run for a build")
+    action.add_argument(
+        "--dispatch", metavar="OWNER/REPO", help="send GitHub a repository_dispatch instead"
+    )
+    hook.add_argument(
+        "--debounce", type=float, default=10.0, help="seconds of quiet before a build (10)"
+    )
+    hook.add_argument(
+        "--max-age", type=float, default=900.0, help="oldest event accepted, seconds (900)"
+    )
+    hook.add_argument(
+        "--token-file",
+        type=Path,
+        default=Path("notion-webhook-token"),
+        help="where Notion's verification token is written (mode 600)",
+    )
+    hook.add_argument(
+        "--github-api", default=None, help="GitHub API root (default $GITHUB_API_URL or github)"
+    )
     return root
 
 
@@ -438,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = FAILED if args.command == "changed" else 1
     try:
         with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO):
+            if args.command == "webhook":
+                return webhook_command(args)  # runs a command; needs no mkdocs.yml
             project = load_project(args.config_file)
             if args.command == "check":
                 return check(project, args.json)
