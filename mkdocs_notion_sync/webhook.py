@@ -51,6 +51,8 @@ READ_TIMEOUT = 10.0
 """Seconds a client may take to send its request (no slow-loris holding a thread)."""
 REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+TOKEN_LIKE = re.compile(r"^[A-Za-z0-9_-]{8,200}$")
+"""What a verification token may be (Notion's are `secret_` and letters and digits)."""
 
 
 def signature_of(secret: str, body: bytes) -> str:
@@ -275,9 +277,19 @@ class _Handler(BaseHTTPRequestHandler):
             log.info("refused a request that is not a JSON object")
             return 400
         token = event.get("verification_token")
-        if set(event) == {"verification_token"} and isinstance(token, str) and token:
-            if len(token) > 200:
+        if set(event) == {"verification_token"}:
+            # Unsigned by nature, so anyone can send one: written only while no secret
+            # is set (the user is setting the subscription up), and only a token-like word.
+            if not isinstance(token, str) or not TOKEN_LIKE.match(token):
+                log.info("refused a verification request that holds no token")
                 return 400
+            if receiver.secret:
+                log.info(
+                    "ignored a verification request: %s is already set (unset it and "
+                    "restart to verify a new subscription)",
+                    SECRET_ENV,
+                )
+                return 200
             receiver.verification(token)
             return 200
         if not signed(receiver.secret, body, self.headers.get("X-Notion-Signature")):

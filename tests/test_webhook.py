@@ -133,6 +133,19 @@ def test_the_verification_request_leaves_the_token_in_a_private_file_never_in_th
     assert _signed(port, _event()) == 401
     time.sleep(0.4)
     assert build.spans == []
+    # Anyone can send a verification request: nothing but a token-like word is written.
+    for hostile in ("x\n" * 5, "a" * 201, "<script>", 7):
+        assert _post(port, json.dumps({"verification_token": hostile}).encode())[0] == 400
+    assert made.token_file.read_text(encoding="utf-8").strip() == SECRET
+
+
+def test_a_verification_request_changes_nothing_once_the_secret_is_set(
+    receiver: Any, tmp_path: Path
+) -> None:
+    port, made = receiver(Recorder())
+    token = json.dumps({"verification_token": "secret_from_someone_else"}).encode()
+    assert _post(port, token)[0] == 200
+    assert not made.token_file.exists()
 
 
 def test_a_signed_event_builds_and_everything_else_gets_a_bare_refusal(
