@@ -31,6 +31,10 @@ from .site.paths import rebase_players, served_folder, url_folder
 from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
+DIRTY_HINT_PAGES = 300
+"""From this many Notion pages, a plain serve's rebuild (every page rendered again) is
+slow enough to point at `--dirty` (docs/live-preview.md)."""
+
 
 class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     """Publishes Notion pages as virtual files of the MkDocs site."""
@@ -278,6 +282,12 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self.poller = ChangePoller(self._poll, request_rebuild, settings.poll_interval)
         self.poller.start()
         log.info("watching Notion for changes every %gs", settings.poll_interval)
+        if not self.dirty and len(outcome.documents) >= DIRTY_HINT_PAGES:
+            log.info(
+                "%d Notion pages: `mkdocs serve --dirty` renders only the pages an edit "
+                "changed, instead of every page on every rebuild",
+                len(outcome.documents),
+            )
         return server
 
     def _poll(self) -> bool:

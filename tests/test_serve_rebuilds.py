@@ -158,3 +158,38 @@ def test_dirty_serve_shows_a_renamed_page_in_every_pages_nav(
         log = serve.stop()
     assert "rebuilding every page" in log, log
     assert "Traceback" not in log
+
+
+def test_the_poll_settles_a_page_with_files_whose_urls_change_on_every_fetch(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    """The root holds a Notion-hosted image: every fetch signs its URL anew, which is
+    not a change. Fetched in the minute of its edit, the page is fetched by the poll
+    and found the same: no rebuild; a second edit in that minute is found."""
+    from mkdocs_notion_sync.pipeline import Session
+    from mkdocs_notion_sync.settings import Settings
+    from mkdocs_notion_sync.sync.model import Source
+
+    from .support.workspaces import HEADING
+
+    settings = Settings(
+        sources=[Source("page", ROOT, "handbook")],
+        cache_dir=tmp_path / "cache",
+        token=TOKEN,
+        api_url=emulator.url,
+        rate_limit=1000,
+    )
+    session = Session(settings)
+    try:
+        _early_in_a_minute(emulator)
+        emulator.workspace.set_text(HEADING, "Start here, edited")
+        synced = session.build().synced_ids  # fetched in the minute of the edit
+        emulator.stats.reset()
+        assert session.poll(synced) is False
+        fetched = emulator.stats.snapshot()["by_endpoint"]
+        assert fetched.get("GET /v1/blocks/{id}/children", 0) >= 1, "the poll fetched it"
+        emulator.workspace.set_text(HEADING, "Start here, edited twice")
+        assert session.poll(synced) is True
+        assert session.poll(synced) is False, "asked once until a build begins"
+    finally:
+        session.close()
