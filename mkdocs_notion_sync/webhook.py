@@ -244,6 +244,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: http.server's lines quote the request line, which anyone writes."""
 
+    def log_error(self, format: str, *args: Any) -> None:
+        """A request that timed out or could not be parsed: one fixed line, since
+        http.server's own quotes what the client sent."""
+        log.info("dropped a request that was malformed or did not arrive in time")
+
     def _bare(self, status: int) -> None:
         self.send_response(status)
         self.send_header("Content-Length", "0")
@@ -313,13 +318,20 @@ class _Handler(BaseHTTPRequestHandler):
         return 200
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, not socketserver's traceback: a client that hangs up or stalls
+        past READ_TIMEOUT is routine on the internet."""
+        log.info("dropped a request that was malformed or did not arrive in time")
+
+
 def serve(host: str, port: int, receiver: Receiver) -> ThreadingHTTPServer:
     """A bound server (port 0: any free one, see `server_address`); the caller runs
     `serve_forever` and, at the end, `shutdown` and `server_close`."""
     handler = type("Handler", (_Handler,), {"receiver": receiver})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)
 
 
 def secret_from_env() -> str:

@@ -169,3 +169,15 @@ def test_no_sync_yet_exits_0_and_errors_exit_2(
     code = main(["-f", str(tmp_path / "missing.yml"), "changed"])
     assert code == 2
     assert "no MkDocs config" in capsys.readouterr().err
+
+
+def test_a_hostile_title_is_printed_as_one_inert_line(
+    tmp_path: Path, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _built(tmp_path, emulator, HANDBOOK)
+    emulator.workspace.rename_page(FAQ, "FAQ\n\x1b[2J\x1b]0;owned\x07\rfake line")
+    code, out, _err, _ = _changed(capsys, config, emulator)
+    assert code == 0
+    (line,) = [line for line in out if line.startswith(f"page {FAQ}")]
+    assert "\x1b" not in line and "\x07" not in line and "\r" not in line
+    assert '"FAQ [2J]0;owned fake line"' in line

@@ -328,3 +328,25 @@ def test_the_command_receives_builds_and_stops_on_sigterm(tmp_path: Path) -> Non
     assert "build queued" in output and "build done" in output
     assert SECRET not in output
     assert "Traceback" not in output
+
+
+def test_a_client_that_stalls_is_dropped_in_one_line_and_others_are_served(
+    receiver: Any, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port, _ = receiver(Recorder())
+    caplog.set_level(logging.INFO)
+    made_timeout = webhook._Handler.timeout
+    webhook._Handler.timeout = 0.3
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as stalled:
+            stalled.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")
+            assert stalled.recv(100) == b"", "the receiver hangs up on a stalled client"
+        _until(lambda: "dropped a request" in caplog.text, timeout=5)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as junk:
+            junk.sendall(b"\x1b[2J GARBAGE\r\n\r\n")
+            junk.recv(1000)
+        assert _signed(port, _event()) == 200
+    finally:
+        webhook._Handler.timeout = made_timeout
+    assert "Traceback" not in capsys.readouterr().err
+    assert "GARBAGE" not in caplog.text and "\x1b" not in caplog.text

@@ -14,6 +14,7 @@ follows sees the same changes.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +39,10 @@ class Change:
     what: str
 
     def line(self) -> str:
-        """One line, whatever the title holds (newlines and tabs become spaces)."""
-        title = " ".join(self.title.split())
+        """One inert line, whatever the title holds: whitespace runs become one space,
+        and control characters (terminal escapes a Notion editor typed) are dropped."""
+        spaced = " ".join(self.title.split())
+        title = "".join(c for c in spaced if unicodedata.category(c)[0] != "C")
         named = f' "{title}"' if title else ""
         return f"{self.kind} {self.object_id}{named}: {self.what}"
 
