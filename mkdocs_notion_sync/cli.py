@@ -7,7 +7,7 @@ would publish and `check` sees the same token and sources.
 
 This module is over 400 lines because it is where every command meets the terminal:
 arguments, printed lines and exit codes, one short section per command; what each
-command does lives in its own module (sync/changes.py, folder_sync.py).
+command does lives in its own module (sync/changes.py, folder_sync.py, webhook.py).
 """
 
 from __future__ import annotations
