@@ -91,6 +91,8 @@ class Session:
         self.edits = EditPoll()
         self._asked: float | None = None
         """When a poll last said "changed", until a build begins."""
+        self._builds = 0
+        """Builds begun: a poll that overlapped one leaves the edits to it."""
         self.building = threading.Event()
         """Set from a build's start until its staged files are read (`release`): the
         poller waits, since the cache is being rewritten and the build sees any edit."""
@@ -123,6 +125,7 @@ class Session:
         self.lock.acquire()
         self.building.set()
         self._asked = None
+        self._builds += 1
         try:
             outcome = build(self, embeds, offline=offline)
         except BaseException:
@@ -148,6 +151,7 @@ class Session:
         last_sync = self._cache.last_sync()
         if last_sync is None:
             return False
+        builds = self._builds
         api = self.open_api()
         try:
             changed = self.edits.changed(
@@ -159,6 +163,8 @@ class Session:
             )
         finally:
             api.close()
+        if builds != self._builds:
+            return False  # a build began meanwhile: it took in what this poll saw
         if changed:
             self._asked = time.monotonic()
         return changed

@@ -56,7 +56,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         """`mkdocs serve --dirty` (or `build --dirty`): MkDocs rebuilds only the pages
         whose source file is newer than their HTML."""
         self._layout: str | None = None
-        """The last build's nav, page places and titles, and embeds (see `_mark_all`)."""
+        """A digest of the last build's nav, page places and titles, and embeds
+        (`_mark_all_if_layout_changed`)."""
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
