@@ -5,6 +5,15 @@
 #
 # The site's folder (with mkdocs.yml) is mounted at /docs; the default command is
 # `mkdocs build --strict`, and any other mkdocs command can be given instead.
+#
+# The same image receives Notion's webhook events (docs/webhooks.md) on port 8000,
+# behind a TLS proxy, rebuilding the mounted site or asking GitHub to:
+#
+#   docker run -d -p 127.0.0.1:8000:8000 -e NOTION_TOKEN -e NOTION_WEBHOOK_SECRET \
+#     -v "$PWD":/docs --entrypoint mkdocs-notion-sync mkdocs-notion-sync \
+#     webhook --host 0.0.0.0 --port 8000 --run "mkdocs build --strict"
+#
+# (or `--dispatch OWNER/REPO` with -e GITHUB_TOKEN instead of --run).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -34,6 +43,7 @@ RUN groupadd --gid 1000 mkdocs \
 USER 1000:1000
 WORKDIR /docs
 
+# mkdocs serve -a 0.0.0.0:8000, or the webhook receiver (--host 0.0.0.0 --port 8000).
 EXPOSE 8000
 ENTRYPOINT ["mkdocs"]
 CMD ["build", "--strict"]

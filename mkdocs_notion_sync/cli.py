@@ -1,12 +1,13 @@
-"""`mkdocs-notion-sync [-f mkdocs.yml] check | pull | cache | sync | watch`: the plugin
-without a build.
+"""`mkdocs-notion-sync [-f mkdocs.yml] check | changed | pull | cache | sync | watch |
+webhook`: the plugin without a build.
 
 It reads the plugin's options from mkdocs.yml (with the same validation and environment
 overrides as a build) and runs the same pipeline, so `pull` writes exactly what a build
 would publish and `check` sees the same token and sources.
 
-It runs past 400 lines because it is the one place every command's arguments, exit codes
-and one-line errors are defined; what a command does lives in its own module.
+This module is over 400 lines because it is where every command meets the terminal:
+arguments, printed lines and exit codes, one short section per command; what each
+command does lives in its own module (sync/changes.py, folder_sync.py, webhook.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .project import Project, load_project
 from .report import human_bytes
 from .settings import Settings
 from .sync.cache import Cache
+from .sync.changes import ChangeCheck
 from .sync.views import find_view, layout_of
 
 PROG = "mkdocs-notion-sync"
@@ -161,6 +163,46 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     print(line([c.upper() for c in columns]))
     for row in rows:
         print(line([str(row[c]) for c in columns]))
+
+
+# -- changed --------------------------------------------------------------------------
+
+CHANGED, UNCHANGED, FAILED = 0, 1, 2
+
+
+def changed_command(project: Project) -> int:
+    """Exit 0 and one line per change when a build would publish something new, 1 when
+    nothing changed: a scheduled job builds only on 0 (2 is an error, from main)."""
+    settings = project.settings
+    if settings.offline:
+        raise ConfigError("changed asks Notion, but offline: true is set; unset it")
+    if not (settings.cache_dir / "store").is_dir():
+        print(f"no sync recorded in {settings.cache_dir}: a build fetches everything")
+        return CHANGED
+    cache = Cache(settings.cache_dir)
+    api = NotionAPI(settings)
+    try:
+        changes = ChangeCheck(api, cache, settings).run()
+        requests = api.metrics.requests
+    finally:
+        api.close()
+        cache.close()
+    if changes is None:
+        print(f"no sync recorded in {settings.cache_dir}: a build fetches everything")
+        return CHANGED
+    for change in changes:
+        print(redact(change.line()))
+    noun = "request" if requests == 1 else "requests"
+    if not changes:
+        print(
+            f"{PROG}: nothing changed since the last sync ({requests} API {noun})", file=sys.stderr
+        )
+        return UNCHANGED
+    print(
+        f"{PROG}: {len(changes)} changed since the last sync ({requests} API {noun})",
+        file=sys.stderr,
+    )
+    return CHANGED
 
 
 # -- pull -----------------------------------------------------------------------------
@@ -323,6 +365,47 @@ def watch_command(project: Project, out: Path | None) -> int:
     return 0
 
 
+# -- webhook --------------------------------------------------------------------------
+
+
+def webhook_command(args: argparse.Namespace) -> int:
+    """Receive Notion's webhook events until Ctrl-C or SIGTERM (exit 0)."""
+    from . import webhook
+
+    if args.run is not None:
+        build = webhook.run_command(args.run)
+    else:
+        api = args.github_api or os.environ.get("GITHUB_API_URL") or webhook.GITHUB_API
+        token = os.environ.get(webhook.GITHUB_TOKEN_ENV, "").strip()
+        build = webhook.dispatch(args.dispatch, token, api)
+    if args.debounce < 0 or args.max_age <= 0:
+        raise ConfigError("--debounce must be 0 or more and --max-age more than 0 seconds")
+    secret = webhook.secret_from_env()
+    builds = webhook.Builds(build, args.debounce)
+    receiver = webhook.Receiver(secret, args.token_file, builds, args.max_age)
+    server = webhook.serve(args.host, args.port, receiver)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    host, port = server.server_address[:2]
+    target = f"--run {args.run!r}" if args.run is not None else f"--dispatch {args.dispatch}"
+    log.info("webhook listening on http://%s:%s/ (%s)", host, port, target)
+    if not secret:
+        log.warning(
+            "webhook: no $%s set: events are refused until Notion's verification token "
+            "is in it (it is written to %s when Notion sends it)",
+            webhook.SECRET_ENV,
+            args.token_file,
+        )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("webhook stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()
+        builds.stop()
+    return 0
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -351,6 +434,11 @@ def parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="verify the token, the API and every source"
     )
     check_cmd.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    commands.add_parser(
+        "changed",
+        parents=[common],
+        help="exit 0 (listing what changed) if Notion changed since the last sync, else 1",
+    )
     pull_cmd = commands.add_parser(
         "pull", parents=[common], help="write the Markdown and assets a build would publish"
     )
@@ -379,6 +467,34 @@ def parser() -> argparse.ArgumentParser:
         help="sync, then follow Notion edits every poll_interval seconds (Ctrl-C stops)",
     )
     watch_cmd.add_argument("--out", type=Path, default=None, help=out_help)
+    hook = commands.add_parser(
+        "webhook",
+        help="receive Notion webhook events and rebuild (--run) or dispatch to GitHub",
+    )
+    hook.add_argument("--port", type=int, required=True, help="port to listen on")
+    hook.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)"
+    )
+    action = hook.add_mutually_exclusive_group(required=True)
+    action.add_argument("--run", metavar="CMD", help="command to run for a build")
+    action.add_argument(
+        "--dispatch", metavar="OWNER/REPO", help="send GitHub a repository_dispatch instead"
+    )
+    hook.add_argument(
+        "--debounce", type=float, default=10.0, help="seconds of quiet before a build (10)"
+    )
+    hook.add_argument(
+        "--max-age", type=float, default=900.0, help="oldest event accepted, seconds (900)"
+    )
+    hook.add_argument(
+        "--token-file",
+        type=Path,
+        default=Path("notion-webhook-token"),
+        help="where Notion's verification token is written (mode 600)",
+    )
+    hook.add_argument(
+        "--github-api", default=None, help="GitHub API root (default $GITHUB_API_URL or github)"
+    )
     return root
 
 
@@ -388,11 +504,16 @@ def main(argv: list[str] | None = None) -> int:
     redact.add_token(os.environ.get("NOTION_TOKEN"))
     redact.add_token(os.environ.get("NOTION_SYNC_TOKEN"))
     project: Project | None = None
+    failed = FAILED if args.command == "changed" else 1
     try:
         with _logging_to_stderr(logging.DEBUG if args.debug else logging.INFO):
+            if args.command == "webhook":
+                return webhook_command(args)  # runs a command; needs no mkdocs.yml
             project = load_project(args.config_file)
             if args.command == "check":
                 return check(project, args.json)
+            if args.command == "changed":
+                return changed_command(project)
             if args.command == "pull":
                 return pull(project, args.out, args.format)
             if args.command == "sync":
@@ -402,10 +523,10 @@ def main(argv: list[str] | None = None) -> int:
             return cache_command(project, args.action)
     except NotionSyncError as error:
         print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)
-        return 1
+        return failed
     except OSError as error:
         print(f"{PROG}: error: {redact(str(error))}", file=sys.stderr)
-        return 1
+        return failed
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -417,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{PROG}: error: unexpected {message} (run with --debug for the traceback)",
             file=sys.stderr,
         )
-        return 1
+        return failed
     finally:
         if project is not None:
             project.close()

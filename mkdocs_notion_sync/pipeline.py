@@ -30,12 +30,17 @@ from .site.render_cache import RenderCache
 from .site.staging import StagedPage, Staging
 from .site.stylesheet import STYLESHEET, stylesheet_text
 from .sync.cache import Cache
-from .sync.freshness import minute_window_start, poll_says_changed
+from .sync.freshness import minute_window_start
 from .sync.lock import BuildLock
 from .sync.model import SyncedTree
+from .sync.poll import EditPoll
 from .sync.walk import SourceWalk
 
 Progress = Callable[[int, int], None]
+ASK_AGAIN = 60.0
+"""Seconds after a poll said "changed" with no build begun since, before a poll may say
+it again: a rebuild asked for (serve notices a touched file, then builds) is on its way,
+and asking twice would build twice."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,14 @@ class Session:
         self.download_pool = ThreadPoolExecutor(max(2, settings.concurrency), "notion-asset")
         self.report = SyncReport()
         """The latest build's figures, complete even when that build failed."""
+        self.edits = EditPoll()
+        self._asked: float | None = None
+        """When a poll last said "changed", until a build begins."""
+        self._builds = 0
+        """Builds begun: a poll that overlapped one leaves the edits to it."""
+        self.building = threading.Event()
+        """Set from a build's start until its staged files are read (`release`): the
+        poller waits, since the cache is being rewritten and the build sees any edit."""
 
     @property
     def cache(self) -> Cache:
@@ -110,34 +123,51 @@ class Session:
         pages after this returns, and another build must not rewrite or prune them.
         `offline`: from the cache only, whatever the settings say."""
         self.lock.acquire()
+        self.building.set()
+        self._asked = None
+        self._builds += 1
         try:
             outcome = build(self, embeds, offline=offline)
         except BaseException:
-            self.lock.release()
+            self.release()
             raise
         if not hold:
-            self.lock.release()
+            self.release()
         return outcome
 
     def release(self) -> None:
         """The end of a held build: another build may use the cache_dir."""
+        self.building.clear()
         self.lock.release()
 
     def poll(self, synced_ids: frozenset[str]) -> bool:
-        """True when something the last build published was edited since: one search."""
-        if self.settings.offline or self._cache is None:
-            return False  # nothing was built yet
+        """True when a rebuild would publish something the last build did not: one
+        search, and a page fetched only when its stamp cannot tell (sync/poll.py)."""
+        if self.settings.offline or self._cache is None or self.building.is_set():
+            return False  # nothing was built yet, or a build is taking the edits in
+        asked = self._asked
+        if asked is not None and time.monotonic() - asked < ASK_AGAIN:
+            return False  # the rebuild asked for will take the edits in
         last_sync = self._cache.last_sync()
         if last_sync is None:
             return False
-        cache, api = self._cache, self.open_api()
+        builds = self._builds
+        api = self.open_api()
         try:
-            return any(
-                poll_says_changed(obj, synced_ids, cache.get_outline(str(obj.get("id"))))
-                for obj in api.recently_edited(minute_window_start(last_sync))
+            changed = self.edits.changed(
+                api,
+                self._cache,
+                synced_ids,
+                minute_window_start(last_sync),
+                comments=self.settings.comments,
             )
         finally:
             api.close()
+        if builds != self._builds:
+            return False  # a build began meanwhile: it took in what this poll saw
+        if changed:
+            self._asked = time.monotonic()
+        return changed
 
 
 def build(

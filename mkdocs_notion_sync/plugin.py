@@ -6,6 +6,8 @@ MkDocs events into calls and core errors into `PluginError`s with one clear line
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +31,10 @@ from .site.paths import rebase_players, served_folder, url_folder
 from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
+DIRTY_HINT_PAGES = 300
+"""From this many Notion pages, a plain serve's rebuild (every page rendered again) is
+slow enough to point at `--dirty` (docs/live-preview.md)."""
+
 
 class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
     """Publishes Notion pages as virtual files of the MkDocs site."""
@@ -46,6 +52,12 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         """Under `mkdocs serve`, where a rebuild must not leave the preview empty."""
         self.built = False
         """A build of this instance succeeded (so the cache holds the site)."""
+        self.dirty = False
+        """`mkdocs serve --dirty` (or `build --dirty`): MkDocs rebuilds only the pages
+        whose source file is newer than their HTML."""
+        self._layout: str | None = None
+        """A digest of the last build's nav, page places and titles, and embeds
+        (`_mark_all_if_layout_changed`)."""
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -57,6 +69,7 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         the pacer's learned rate, the pools, the demo emulator and the poller live as long
         as serve."""
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -119,7 +132,34 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(stored)))
         self._place_in_nav(config, outcome, files)
+        self._mark_all_if_layout_changed(outcome, files)
         return files
+
+    def _mark_all_if_layout_changed(self, outcome: Outcome, files: Files) -> None:
+        """A dirty build writes only pages whose source is newer than their HTML; a
+        Notion page re-rendered gets a new staged file, the others keep theirs (and
+        their mtime). What that misses is what every page shows: the nav (a page
+        renamed, added, moved or removed) and embeds in hand-written pages. When those
+        changed, every page's HTML is dated back to 1970 so that MkDocs rewrites it:
+        one full build, the next ones dirty again. Nothing is deleted."""
+        layout = hashlib.sha256(
+            repr(
+                (
+                    outcome.nav,
+                    sorted(outcome.links.paths.items()),
+                    sorted(outcome.links.titles.items()),
+                    sorted((repr(r), text) for r, text in outcome.embeds.items()),
+                )
+            ).encode()
+        ).hexdigest()
+        previous, self._layout = self._layout, layout
+        if not self.dirty or previous is None or previous == layout:
+            return
+        log.info("the Notion pages' titles, places or embeds changed: rebuilding every page")
+        for file in files.documentation_pages():
+            dest = file.abs_dest_path
+            if os.path.isfile(dest):
+                os.utime(dest, (0, 0))
 
     def _drop_synced_copies(self, files: Files, config: MkDocsConfig) -> None:
         """Files `mkdocs-notion-sync sync` wrote into docs_dir (for Zensical) are copies
@@ -243,6 +283,12 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         self.poller = ChangePoller(self._poll, request_rebuild, settings.poll_interval)
         self.poller.start()
         log.info("watching Notion for changes every %gs", settings.poll_interval)
+        if not self.dirty and len(outcome.documents) >= DIRTY_HINT_PAGES:
+            log.info(
+                "%d Notion pages: `mkdocs serve --dirty` renders only the pages an edit "
+                "changed, instead of every page on every rebuild",
+                len(outcome.documents),
+            )
         return server
 
     def _poll(self) -> bool:

@@ -41,6 +41,9 @@ class Faults:
     error_statuses: tuple[int, ...] = (500, 502, 503, 504, 529)
     slow_seconds: float = 0.0
     slow_rate: float = 1.0
+    slow_max_seconds: float | None = None
+    """With it, a slow answer takes a seeded random time between `slow_seconds` and
+    this (Notion answers in 100-400 ms)."""
     drop_rate: float = 0.0
     malformed_rate: float = 0.0
     broken_cursor: bool = False
@@ -78,6 +81,15 @@ class Faults:
             return False
         with self._lock:
             return self._random.random() < probability
+
+    def delay(self) -> float:
+        """How long this answer is held back (0: not at all)."""
+        if self.slow_seconds <= 0 or not self.roll(self.slow_rate):
+            return 0.0
+        if self.slow_max_seconds is None or self.slow_max_seconds <= self.slow_seconds:
+            return self.slow_seconds
+        with self._lock:
+            return self._random.uniform(self.slow_seconds, self.slow_max_seconds)
 
     def take_expired_download(self) -> bool:
         """True when this file download must be refused as expired."""

@@ -43,21 +43,26 @@ class PageFetcher:
             return outline, False
         if cached is not None and reusable(cached, obj, comments=self.comments):
             return replace(cached, obj=obj), True
+        record = self.fetch(page_id, obj)
+        outline = outline_of(record)
+        self.cache.put_page(record, outline)
+        return outline, False
+
+    def fetch(self, page_id: str, obj: dict[str, Any]) -> CachedPage:
+        """The page as Notion has it now, not stored: the serve poller compares it
+        with the cached copy before it asks for a rebuild."""
         fetched_at = self.api.server_now()
         obj = self._complete_properties(obj)
         warnings: list[str] = []
         blocks = self._block_tree(page_id, 0, frozenset(), warnings)
         comments = self.api.comments(page_id) if self.comments else None
-        record = CachedPage(
+        return CachedPage(
             obj=obj,
             blocks=blocks,
             fetched_at=fetched_at,
             comments=comments,
             warnings=[f"{_named(obj)}: {warning}" for warning in warnings],
         )
-        outline = outline_of(record)
-        self.cache.put_page(record, outline)
-        return outline, False
 
     def _complete_properties(self, obj: dict[str, Any]) -> dict[str, Any]:
         """A page object lists at most 25 references per property (relations, people,

@@ -99,18 +99,3 @@ def reusable(cached: PageOutline | None, obj: dict[str, Any], *, comments: bool)
         and is_fresh(cached, obj)
         and has_what_is_wanted(cached, comments=comments)
     )
-
-
-def poll_says_changed(
-    obj: dict[str, Any], synced_ids: set[str] | frozenset[str], cached: PageOutline | None
-) -> bool:
-    """For the serve poller: does this recently edited object change the site? A new
-    entry in a synced database does; a synced page does unless the cache has it fresh."""
-    page_id = str(obj.get("id"))
-    parent = obj.get("parent")
-    database = parent.get("database_id") if isinstance(parent, dict) else None
-    if str(database) in synced_ids and page_id not in synced_ids:
-        return True
-    if page_id not in synced_ids:
-        return False
-    return cached is None or not is_fresh(cached, obj)

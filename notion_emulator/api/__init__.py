@@ -203,8 +203,9 @@ class Api:
     def _inject_faults(self) -> None:
         """Slowness, the rate limit and random server errors, before anything else."""
         faults = self.faults
-        if faults.slow_seconds > 0 and faults.roll(faults.slow_rate):
-            time.sleep(faults.slow_seconds)
+        delay = faults.delay()
+        if delay:
+            time.sleep(delay)
         forced = faults.forced_status()
         if forced is not None:
             raise self._fault(forced, 1)
