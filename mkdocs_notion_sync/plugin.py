@@ -26,6 +26,7 @@ from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_
 from .site.folder import SyncFolder
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
 from .site.paths import rebase_players, served_folder, url_folder
+from .site.redirects import plan_redirects, redirect_html, url_of
 from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
@@ -118,8 +119,43 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         for path, stored in outcome.assets.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(stored)))
+        if self.session.settings.redirects:
+            self._add_redirects(files, config, outcome)
         self._place_in_nav(config, outcome, files)
         return files
+
+    def _add_redirects(self, files: Files, config: MkDocsConfig, outcome: Outcome) -> None:
+        """Redirect pages as generated files of the build, so that `serve`, `--strict`
+        and gh-deploy treat them as any other file, and a file already at a URL (a
+        hand-written page, another plugin's) is known here: the live file wins, with a
+        WARNING, and the old path leaves the history, so that warning is given once."""
+        assert self.session is not None
+        directory_urls = config.use_directory_urls
+        taken = {f.dest_uri.lower(): f for f in files}
+        forgotten = False
+        for redirect in plan_redirects(
+            outcome.history, outcome.tree.pages(), directory_urls=directory_urls
+        ):
+            live = taken.get(redirect.dest.lower())
+            if live is not None:
+                url = "/" + url_of(redirect.old_path, directory_urls=directory_urls)
+                what = "the id URL" if redirect.permanent else "an old URL"
+                log.warning(
+                    f"{live.src_uri} is published at {url}, {what} of the Notion page "
+                    f"{redirect.title!r} ({redirect.page_id}); the live page wins and that "
+                    "URL does not redirect"
+                )
+                if not redirect.permanent:
+                    outcome.history.forget(redirect.page_id, redirect.old_path)
+                    forgotten = True
+                continue
+            text = redirect_html(redirect, directory_urls=directory_urls, site_url=config.site_url)
+            files.append(File.generated(config, redirect.dest, content=text))
+        if forgotten:
+            try:
+                self.session.save_history(outcome.history)
+            except NotionSyncError as error:
+                raise PluginError(f"notion-sync: {redact(str(error))}") from None
 
     def _drop_synced_copies(self, files: Files, config: MkDocsConfig) -> None:
         """Files `mkdocs-notion-sync sync` wrote into docs_dir (for Zensical) are copies
