@@ -210,6 +210,7 @@ def links_command(project: Project, fmt: str) -> int:
             outcome = session.build()
         finally:
             session.close()
+    print(session.report.summary(), file=sys.stderr)
     rows = []
     for page in outcome.tree.pages():
         if page.draft:

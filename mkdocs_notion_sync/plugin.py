@@ -26,7 +26,7 @@ from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_
 from .site.folder import SyncFolder
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
 from .site.paths import rebase_players, served_folder, url_folder
-from .site.redirects import plan_redirects, redirect_html, url_of
+from .site.redirects import file_of, plan_redirects, redirect_html, url_of
 from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
@@ -132,10 +132,17 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         assert self.session is not None
         directory_urls = config.use_directory_urls
         taken = {f.dest_uri.lower(): f for f in files}
+        theirs = _mapped_by_mkdocs_redirects(config)
         forgotten = False
         for redirect in plan_redirects(
             outcome.history, outcome.tree.pages(), directory_urls=directory_urls
         ):
+            if redirect.dest.lower() in theirs:
+                log.info(
+                    f"mkdocs-redirects' redirect_maps names {theirs[redirect.dest.lower()]}, an "
+                    f"old path of the Notion page {redirect.title!r}: its redirect is used there"
+                )
+                continue
             live = taken.get(redirect.dest.lower())
             if live is not None:
                 url = "/" + url_of(redirect.old_path, directory_urls=directory_urls)
@@ -317,3 +324,19 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         if self.demo is not None:
             self.demo.stop()
             self.demo = None
+
+
+def _mapped_by_mkdocs_redirects(config: MkDocsConfig) -> dict[str, str]:
+    """The site files mkdocs-redirects writes (its `redirect_maps`, by the old page),
+    when it is configured: the user's own redirects win over ours for those URLs (it
+    writes them after the build, over whatever is there)."""
+    plugin = config.plugins.get("redirects")
+    options = getattr(plugin, "config", None)
+    maps = options.get("redirect_maps") if options is not None else None
+    if not isinstance(maps, dict):
+        return {}
+    return {
+        file_of(str(old), directory_urls=config.use_directory_urls).lower(): str(old)
+        for old in maps
+        if str(old).endswith(".md")
+    }

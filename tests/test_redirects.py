@@ -330,3 +330,22 @@ def test_the_links_command_maps_notion_ids_to_site_urls(
     assert any(
         line.split() == [FAQ, "https://docs.example.com/handbook/faq/", "FAQ"] for line in lines
     )
+
+
+def test_mkdocs_redirects_maps_win_over_ours(tmp_path: Path, emulator: Emulator) -> None:
+    """With mkdocs-redirects configured, an old path its `redirect_maps` names is its
+    redirect (the user's choice); every other old path and id URL is still ours."""
+    plugin = {"api_url": emulator.url, "rate_limit": 1000}
+    plugin["sources"] = [{"page": ROOT, "dest": "handbook"}]
+    maps = {"handbook/faq.md": "index.md"}
+    before = ["search", {"redirects": {"redirect_maps": maps}}]
+    config = write_site(tmp_path, plugin, plugins_before=before)
+    _build(config)
+    emulator.workspace.rename_page(FAQ, "Questions")
+    emulator.workspace.rename_page(TEAM, "People")
+    site = _build(config)
+    assert _redirect(site, "handbook/faq") == "/"
+    assert "new destination" in (site.site / "handbook/faq/index.html").read_text("utf-8")
+    assert _redirect(site, "handbook/team") == "handbook/people/"
+    assert _redirect(site, f"handbook/{_hex(FAQ)}") == "handbook/questions/"
+    assert any("redirect_maps names handbook/faq.md" in m for m in site.messages(logging.INFO))
