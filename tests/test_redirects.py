@@ -18,6 +18,9 @@ import yaml
 from mkdocs.exceptions import Abort
 
 from mkdocs_notion_sync.cli import main
+from mkdocs_notion_sync.site.redirects import plan_redirects
+from mkdocs_notion_sync.sync.history import PathHistory
+from mkdocs_notion_sync.sync.model import Page, Source
 from notion_emulator import Emulator
 
 from .support.emulators import emulate
@@ -193,6 +196,7 @@ def test_the_redirects_file_keeps_redirects_without_the_cache(
     _build(config)
     committed = yaml.safe_load((tmp_path / "redirects.yml").read_text(encoding="utf-8"))
     assert committed["pages"][_hex(FAQ)] == ["handbook/faq.md", "handbook/questions.md"]
+    assert [p.name for p in tmp_path.glob(".redirects.yml*")] == []  # no temporary left
     before = (tmp_path / "redirects.yml").stat().st_mtime_ns
     _build(config)
     assert (tmp_path / "redirects.yml").stat().st_mtime_ns == before  # unchanged: not rewritten
@@ -349,3 +353,21 @@ def test_mkdocs_redirects_maps_win_over_ours(tmp_path: Path, emulator: Emulator)
     assert _redirect(site, "handbook/team") == "handbook/people/"
     assert _redirect(site, f"handbook/{_hex(FAQ)}") == "handbook/questions/"
     assert any("redirect_maps names handbook/faq.md" in m for m in site.messages(logging.INFO))
+
+
+def test_histories_merged_from_cache_and_file_give_each_old_url_one_target() -> None:
+    """Two pages that both held one old path (the cache and the file disagree) leave one
+    redirect there, to the same page whatever the order they were merged in."""
+    source = Source(kind="page", id=ROOT, dest="handbook")
+    one = Page(id=FAQ, kind="page", title="One", source=source, path="handbook/one.md")
+    two = Page(id=TEAM, kind="page", title="Two", source=source, path="handbook/two.md")
+    cache = PathHistory({FAQ: {"handbook/old.md"}})
+    committed = PathHistory({TEAM: {"handbook/old.md"}})
+    plans = []
+    for first, second in ((cache, committed), (committed, cache)):
+        merged = PathHistory(first.paths)
+        merged.merge(second)
+        plans.append(plan_redirects(merged, [one, two], directory_urls=True))
+    assert plans[0] == plans[1]
+    old = [r for r in plans[0] if r.dest == "handbook/old/index.html"]
+    assert [r.page_id for r in old] == [FAQ]

@@ -20,6 +20,7 @@ from ..log import log
 from ..notion.ids import is_notion_url, parse_notion_url
 from ..render.anchors import PageAnchors
 from ..render.properties import plain_property
+from ..sync.history import shown, url_key
 from ..sync.model import Page
 
 RESERVED = frozenset({"index", "assets", "search", "404"})
@@ -73,16 +74,12 @@ def _key(path: str) -> str:
     """What two paths must not share: the URL MkDocs serves them at (`x/foo.md` and
     `x/foo/index.md` are both `/x/foo/`), compared without letter case, since one of
     the two files would replace the other on a case-insensitive disk (macOS, Windows)."""
-    stem = path.removesuffix(".md")
-    stem = "" if stem == "index" else stem.removesuffix("/index")
-    return stem.lower()
+    return url_key(path)
 
 
 def _shown(path: str) -> str:
     """A path as a reader sees its URL: `handbook/notes/`."""
-    key = path.removesuffix(".md")
-    key = "" if key == "index" else key.removesuffix("/index")
-    return f"{key}/" if key else "the site root"
+    return shown(path)
 
 
 def _collision(page: Page, other: Page, wanted: str, given: str) -> str:

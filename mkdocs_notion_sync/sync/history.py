@@ -88,13 +88,15 @@ class PathHistory:
 
 
 def url_key(path: str) -> str:
-    """What two Markdown paths served at one URL share (`x/a.md`, `x/a/index.md`)."""
+    """What two Markdown paths served at one URL share (`x/a.md`, `x/a/index.md`),
+    without letter case (a case-insensitive disk holds only one of the two files)."""
     stem = path.removesuffix(".md")
     stem = "" if stem == "index" else stem.removesuffix("/index")
     return stem.lower()
 
 
 def shown(path: str) -> str:
+    """A path as a reader sees its URL: `handbook/notes/`."""
     key = path.removesuffix(".md")
     key = "" if key == "index" else key.removesuffix("/index")
     return f"{key}/" if key else "the site root"
