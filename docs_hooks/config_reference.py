@@ -61,6 +61,7 @@ CUSTOM_TYPES: dict[str, str] = {
     "FrontMatterMap": "mapping of front-matter key to property",
     "PagePatterns": "list of page titles, ids or URLs",
     "NotionVersion": "Notion API version",
+    "RedirectsFile": ".json or .yml file beside mkdocs.yml",
 }
 """Option classes of the package, by class name, where the Python type says too little."""
 

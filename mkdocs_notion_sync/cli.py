@@ -1,5 +1,5 @@
-"""`mkdocs-notion-sync [-f mkdocs.yml] check | changed | pull | cache | sync | watch |
-webhook`: the plugin without a build.
+"""`mkdocs-notion-sync [-f mkdocs.yml] check | changed | pull | links | cache | sync |
+watch | webhook`: the plugin without a build.
 
 It reads the plugin's options from mkdocs.yml (with the same validation and environment
 overrides as a build) and runs the same pipeline, so `pull` writes exactly what a build
@@ -7,7 +7,8 @@ would publish and `check` sees the same token and sources.
 
 This module is over 400 lines because it is where every command meets the terminal:
 arguments, printed lines and exit codes, one short section per command; what each
-command does lives in its own module (sync/changes.py, folder_sync.py, webhook.py).
+command does lives in its own module (sync/changes.py, site/redirects.py, folder_sync.py,
+webhook.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .progress import ProgressBar
 from .project import Project, load_project
 from .report import human_bytes
 from .settings import Settings
+from .site.redirects import id_path, url_of
 from .sync.cache import Cache
 from .sync.changes import ChangeCheck
 from .sync.views import find_view, layout_of
@@ -233,6 +235,48 @@ def pull(project: Project, out: Path, fmt: str) -> int:
         finally:
             session.close()
     print(session.report.summary(), file=sys.stderr)
+    return 0
+
+
+# -- links ----------------------------------------------------------------------------
+
+
+def links_command(project: Project, fmt: str) -> int:
+    """Notion id -> site URL of every published page (a sync like a build's, so warm it
+    costs what a warm build costs, and `offline: true` answers from the cache)."""
+    settings = project.settings
+    site_url = project.mkdocs_yml.get("site_url")
+    prefix = str(site_url).rstrip("/") + "/" if isinstance(site_url, str) and site_url else "/"
+    with _progress_bar() as bar:
+        session = Session(settings, progress=bar)
+        try:
+            outcome = session.build()
+        finally:
+            session.close()
+    print(session.report.summary(), file=sys.stderr)
+    rows = []
+    for page in outcome.tree.pages():
+        if page.draft:
+            continue
+        permanent = id_path(page)
+        rows.append(
+            {
+                "id": page.id,
+                "title": page.title,
+                "url": prefix + url_of(page.path, directory_urls=settings.use_directory_urls),
+                "id_url": prefix + url_of(permanent, directory_urls=settings.use_directory_urls),
+                "path": page.path,
+                "notion_url": page.url,
+            }
+        )
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    width = max([len("URL"), *(len(row["url"]) for row in rows)])
+    print(f"{'NOTION ID':<36}  {'URL':<{width}}  TITLE")
+    for row in rows:
+        title = "".join(ch if ch.isprintable() else " " for ch in row["title"])
+        print(f"{row['id']:<36}  {row['url']:<{width}}  {title}".rstrip())
     return 0
 
 
@@ -449,6 +493,12 @@ def parser() -> argparse.ArgumentParser:
         default="markdown",
         help="markdown: the pages and assets a build publishes; json: raw Notion objects",
     )
+    links_cmd = commands.add_parser(
+        "links", parents=[common], help="list every page's Notion id and site URL"
+    )
+    links_cmd.add_argument(
+        "--format", choices=("text", "json"), default="text", help="a table, or JSON"
+    )
     cache_cmd = commands.add_parser("cache", parents=[common], help="inspect or clear the cache")
     cache_cmd.add_argument("action", choices=("info", "clear"))
     out_help = "folder to write into (default: docs_dir of mkdocs.yml)"
@@ -516,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
                 return changed_command(project)
             if args.command == "pull":
                 return pull(project, args.out, args.format)
+            if args.command == "links":
+                return links_command(project, args.format)
             if args.command == "sync":
                 return sync_command(project, args.out, args.strict)
             if args.command == "watch":

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import yaml
 from mkdocs.config import base
@@ -36,6 +36,7 @@ from .options import (
     NotionVersion,
     Number,
     PagePatterns,
+    RedirectsFile,
     Renderers,
     SiteFolder,
     Token,
@@ -192,6 +193,14 @@ OPTION_HELP = {
     "stylesheet": "add the plugin's stylesheet (Notion's colours in light and dark schemes, "
     "link cards, embeds, covers) to the site as assets/notion-sync.css",
     "cover": "show each page's Notion cover above its title",
+    "slugs": "how page paths are made: `title` (`guide/`), `title-id` (`guide-<32 hex id>/`) "
+    "or `id` (`<dest>/<32 hex id>/`, flat: no rename or move changes a URL); see "
+    "[Redirects](redirects.md)",
+    "redirects_file": "a `.json` or `.yml` file, relative to mkdocs.yml's folder and outside "
+    "docs_dir and site_dir, that keeps every path each page was published at, so that old "
+    "URLs still redirect in a build without the cache; commit it with the site",
+    "redirects": "publish redirect pages: each page's old URLs and its id URL "
+    "`/<dest>/<32 hex id>/` lead to where it is now",
 }
 """One line per option, for the generated configuration reference."""
 
@@ -233,6 +242,9 @@ class NotionSyncConfig(base.Config):
     embeds = c.Choice(("iframe", "link"), default="iframe")
     stylesheet = c.Type(bool, default=True)
     cover = c.Type(bool, default=True)
+    slugs = c.Choice(("title", "title-id", "id"), default="title")
+    redirects = c.Type(bool, default=True)
+    redirects_file = c.Optional(RedirectsFile())
 
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -292,6 +304,11 @@ class Endpoint(Protocol):
     def token(self) -> str: ...
 
 
+def _slugs(value: str) -> Literal["title", "title-id", "id"]:
+    """The validated `slugs` choice, typed."""
+    return "id" if value == "id" else "title-id" if value == "title-id" else "title"
+
+
 def settings_from(
     config: NotionSyncConfig,
     *,
@@ -313,6 +330,15 @@ def settings_from(
         problem = cache_dir_problem(cache_dir, name, Path(folder)) if folder else None
         if problem:
             raise ConfigError(problem)
+    redirects_file = (base_dir / config.redirects_file).resolve() if config.redirects_file else None
+    for name, folder in (("docs_dir", docs_dir), ("site_dir", site_dir)):
+        inside = folder and redirects_file and Path(folder).resolve() in redirects_file.parents
+        if inside:
+            raise ConfigError(
+                f"redirects_file {config.redirects_file} must not be inside {name}: there "
+                f"{'MkDocs would publish it' if name == 'docs_dir' else 'each build deletes it'}"
+                "; keep it beside mkdocs.yml"
+            )
     redact.add_url(config.api_url)
     if endpoint is None and token_written_in_file(config.token, os.environ):
         log.warning(TOKEN_IN_FILE)
@@ -364,6 +390,9 @@ def settings_from(
         embeds="link" if config.embeds == "link" else "iframe",
         stylesheet=config.stylesheet,
         cover=config.cover,
+        slugs=_slugs(config.slugs),
+        redirects=config.redirects,
+        redirects_file=redirects_file,
         use_directory_urls=use_directory_urls,
         markdown_tabs=markdown_extensions is None or TABBED in markdown_extensions,
     )

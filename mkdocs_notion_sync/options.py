@@ -153,6 +153,24 @@ class MetricsFile(c.Type[str]):
         return path
 
 
+class RedirectsFile(c.Type[str]):
+    """A `.json`, `.yml` or `.yaml` file relative to mkdocs.yml's folder (its place
+    against docs_dir and site_dir is checked with the paths resolved, in config.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        path = site_file(text)
+        if path is None or not path.endswith((".json", ".yml", ".yaml")):
+            raise ValidationError(
+                f"{text!r} must be a .json, .yml or .yaml file relative to mkdocs.yml's "
+                "folder, like 'redirects.yml'"
+            )
+        return path
+
+
 class AllowedHosts(c.ListOfItems[str]):
     """Host names or IP networks; one string is read as a comma-separated list, so the
     environment can say `NOTION_SYNC_DOWNLOAD_ALLOWED_HOSTS=wiki.internal,10.1.0.0/16`."""

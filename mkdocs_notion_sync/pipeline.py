@@ -31,6 +31,7 @@ from .site.staging import StagedPage, Staging
 from .site.stylesheet import STYLESHEET, stylesheet_text
 from .sync.cache import Cache
 from .sync.freshness import minute_window_start
+from .sync.history import PathHistory, load_history, save_history
 from .sync.lock import BuildLock
 from .sync.model import SyncedTree
 from .sync.poll import EditPoll
@@ -61,6 +62,8 @@ class Outcome:
     synced_ids: frozenset[str]
     """Every page the build published or embedded: what the serve poller watches."""
     report: SyncReport
+    history: PathHistory
+    """Every path each page was published at, this build's included (the redirects)."""
 
 
 def _rate_limit_notice(seconds: float) -> None:
@@ -135,6 +138,10 @@ class Session:
             self.release()
         return outcome
 
+    def save_history(self, history: PathHistory) -> None:
+        """The history again, after the plugin dropped old paths that live files hold."""
+        save_history(self.cache, self.settings.redirects_file, history)
+
     def release(self) -> None:
         """The end of a held build: another build may use the cache_dir."""
         self.building.clear()
@@ -185,6 +192,8 @@ def build(
     terminal = None if session.progress else terminal_progress()
     progress = session.progress or (terminal[0] if terminal else ProgressLog())
     try:
+        # Read first: a bad redirects file fails the build before any request.
+        history = load_history(session.cache, settings.redirects_file)
         walk = SourceWalk(
             api,
             session.cache,
@@ -196,7 +205,9 @@ def build(
         )
         requests = list(embeds)
         tree = walk.run(settings.sources, [r.page_id for r in requests])
-        assign_paths(tree.roots, warnings)
+        assign_paths(tree.roots, warnings, settings.slugs)
+        history.record(tree.pages(), warnings)
+        save_history(session.cache, settings.redirects_file, history)
         composer = PageComposer(
             tree,
             session.cache,
@@ -236,6 +247,7 @@ def build(
             links=composer.links,
             synced_ids=frozenset({page.id for page in tree.pages()} | set(tree.embeds)),
             report=report,
+            history=history,
         )
     finally:
         if terminal:

@@ -28,6 +28,7 @@ from .site.embeds import EmbedRequest, fill_embeds, find_embeds, rewrite_notion_
 from .site.folder import SyncFolder
 from .site.nav import NavItem, awesome_nav_files, expand_nav, literate_nav_files, nav_entry
 from .site.paths import rebase_players, served_folder, url_folder
+from .site.redirects import file_of, plan_redirects, redirect_html, url_of
 from .site.stylesheet import STYLESHEET
 from .watch import ChangePoller
 
@@ -131,6 +132,8 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         for path, stored in outcome.assets.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(stored)))
+        if self.session.settings.redirects:
+            self._add_redirects(files, config, outcome)
         self._place_in_nav(config, outcome, files)
         self._mark_all_if_layout_changed(outcome, files)
         return files
@@ -160,6 +163,46 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
             dest = file.abs_dest_path
             if os.path.isfile(dest):
                 os.utime(dest, (0, 0))
+
+    def _add_redirects(self, files: Files, config: MkDocsConfig, outcome: Outcome) -> None:
+        """Redirect pages as generated files of the build, so that `serve`, `--strict`
+        and gh-deploy treat them as any other file, and a file already at a URL (a
+        hand-written page, another plugin's) is known here: the live file wins, with a
+        WARNING, and the old path leaves the history, so that warning is given once."""
+        assert self.session is not None
+        directory_urls = config.use_directory_urls
+        taken = {f.dest_uri.lower(): f for f in files}
+        theirs = _mapped_by_mkdocs_redirects(config)
+        forgotten = False
+        for redirect in plan_redirects(
+            outcome.history, outcome.tree.pages(), directory_urls=directory_urls
+        ):
+            if redirect.dest.lower() in theirs:
+                log.info(
+                    f"mkdocs-redirects' redirect_maps names {theirs[redirect.dest.lower()]}, an "
+                    f"old path of the Notion page {redirect.title!r}: its redirect is used there"
+                )
+                continue
+            live = taken.get(redirect.dest.lower())
+            if live is not None:
+                url = "/" + url_of(redirect.old_path, directory_urls=directory_urls)
+                what = "the id URL" if redirect.permanent else "an old URL"
+                log.warning(
+                    f"{live.src_uri} is published at {url}, {what} of the Notion page "
+                    f"{redirect.title!r} ({redirect.page_id}); the live page wins and that "
+                    "URL does not redirect"
+                )
+                if not redirect.permanent:
+                    outcome.history.forget(redirect.page_id, redirect.old_path)
+                    forgotten = True
+                continue
+            text = redirect_html(redirect, directory_urls=directory_urls, site_url=config.site_url)
+            files.append(File.generated(config, redirect.dest, content=text))
+        if forgotten:
+            try:
+                self.session.save_history(outcome.history)
+            except NotionSyncError as error:
+                raise PluginError(f"notion-sync: {redact(str(error))}") from None
 
     def _drop_synced_copies(self, files: Files, config: MkDocsConfig) -> None:
         """Files `mkdocs-notion-sync sync` wrote into docs_dir (for Zensical) are copies
@@ -327,3 +370,19 @@ class NotionSyncPlugin(BasePlugin[NotionSyncConfig]):
         if self.demo is not None:
             self.demo.stop()
             self.demo = None
+
+
+def _mapped_by_mkdocs_redirects(config: MkDocsConfig) -> dict[str, str]:
+    """The site files mkdocs-redirects writes (its `redirect_maps`, by the old page),
+    when it is configured: the user's own redirects win over ours for those URLs (it
+    writes them after the build, over whatever is there)."""
+    plugin = config.plugins.get("redirects")
+    options = getattr(plugin, "config", None)
+    maps = options.get("redirect_maps") if options is not None else None
+    if not isinstance(maps, dict):
+        return {}
+    return {
+        file_of(str(old), directory_urls=config.use_directory_urls).lower(): str(old)
+        for old in maps
+        if str(old).endswith(".md")
+    }

@@ -78,6 +78,12 @@ class Settings:
     """Publish the plugin's stylesheet (Notion's colours, cards, embeds) with the site."""
     cover: bool = True
     """Show each page's cover above its title."""
+    slugs: Literal["title", "title-id", "id"] = "title"
+    """How page paths are made (site/paths.py)."""
+    redirects: bool = True
+    """Publish redirect pages for old paths and id URLs (site/redirects.py)."""
+    redirects_file: Path | None = None
+    """Absolute: the committed path history (sync/history.py), or None."""
     use_directory_urls: bool = True
     """The generator serves `x/page.md` at `x/page/` (else at `x/page.html`): links
     inside raw HTML (media players) are written relative to the page's URL."""

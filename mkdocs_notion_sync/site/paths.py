@@ -11,6 +11,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import Literal
 from urllib.parse import urlsplit
 
 from slugify import slugify
@@ -19,6 +20,7 @@ from ..log import log
 from ..notion.ids import is_notion_url, parse_notion_url
 from ..render.anchors import PageAnchors
 from ..render.properties import plain_property
+from ..sync.history import shown, url_key
 from ..sync.model import Page
 
 RESERVED = frozenset({"index", "assets", "search", "404"})
@@ -28,6 +30,10 @@ SUFFIX_LENGTHS = (6, 8, 12, 16, 32)
 """Hex digits of a page's id tried, in turn, as the tie-break suffix of its slug."""
 
 Warn = Callable[[str], None]
+Slugs = Literal["title", "title-id", "id"]
+"""How page names are made (the `slugs` option): from the title (`guide`), the title
+and the full id (`guide-<32 hex>`, as Notion's own URLs), or the id alone, flat under
+the source's folder (`<dest>/<32 hex>/`: a URL no rename or move ever changes)."""
 
 
 def page_slug(title: str) -> str:
@@ -68,16 +74,12 @@ def _key(path: str) -> str:
     """What two paths must not share: the URL MkDocs serves them at (`x/foo.md` and
     `x/foo/index.md` are both `/x/foo/`), compared without letter case, since one of
     the two files would replace the other on a case-insensitive disk (macOS, Windows)."""
-    stem = path.removesuffix(".md")
-    stem = "" if stem == "index" else stem.removesuffix("/index")
-    return stem.lower()
+    return url_key(path)
 
 
 def _shown(path: str) -> str:
     """A path as a reader sees its URL: `handbook/notes/`."""
-    key = path.removesuffix(".md")
-    key = "" if key == "index" else key.removesuffix("/index")
-    return f"{key}/" if key else "the site root"
+    return shown(path)
 
 
 def _collision(page: Page, other: Page, wanted: str, given: str) -> str:
@@ -107,12 +109,25 @@ def _variants(slug: str, page_id: str) -> Iterator[str]:
         yield f"{slug}-{digits}-{number}"
 
 
-def _sibling_slugs(pages: list[Page], folder: str, warn: Warn) -> dict[str, str]:
+def _styled(page: Page, slugs: Slugs) -> tuple[str, int]:
+    """The wanted slug as the `slugs` option shapes it; with the id in it, it is unique."""
+    hex_id = page.id.replace("-", "")
+    if slugs == "id":
+        return hex_id, 0
+    slug, rank = _wanted_slug(page)
+    if slugs == "title-id":
+        return f"{slug.removesuffix('-page') if rank == 2 else slug}-{hex_id}", 0
+    return slug, rank
+
+
+def _sibling_slugs(
+    pages: list[Page], folder: str, warn: Warn, slugs: Slugs = "title"
+) -> dict[str, str]:
     """Slug per page id, unique among siblings whatever their order: every distinct
     wanted slug goes to its strongest claimant (pinned, then a title's own slug, then a
     stand-in; then the oldest page), and the others take the shortest free id suffix.
     Namesakes (two "Notes") are expected and quiet; any other contest is a WARNING."""
-    wanted = {page.id: _wanted_slug(page) for page in pages}
+    wanted = {page.id: _styled(page, slugs) for page in pages}
     order = sorted(pages, key=lambda p: (wanted[p.id][1], *_precedence(p)))
     owners: dict[str, Page] = {}
     result: dict[str, str] = {}
@@ -143,10 +158,11 @@ def _join(folder: str, name: str) -> str:
     return posixpath.join(folder, name) if folder else name
 
 
-def assign_paths(roots: Iterable[Page], warn: Warn | None = None) -> None:
+def assign_paths(roots: Iterable[Page], warn: Warn | None = None, slugs: Slugs = "title") -> None:
     """Give every page its Markdown path: a source root is `dest/index.md`, a page with
-    children is `folder/slug/index.md`, a leaf is `folder/slug.md`. Then no two pages
-    share a URL, whatever the sources and titles: see `_pull_apart`."""
+    children is `folder/slug/index.md`, a leaf is `folder/slug.md` (with `slugs: id`,
+    every page's folder is its source's: `dest/<id>/`). Then no two pages share a URL,
+    whatever the sources and titles: see `_pull_apart`."""
     warn = warn or log.warning
     roots = list(roots)
     for root in roots:
@@ -157,18 +173,18 @@ def assign_paths(roots: Iterable[Page], warn: Warn | None = None) -> None:
             folder = _join(folder, "posts")
             for child in root.children:
                 child.children.clear()  # a post is one page; sub-pages stay in Notion
-        _assign_children(root, folder, warn)
+        _assign_children(root, folder, warn, slugs)
     _pull_apart(roots, warn)
 
 
-def _assign_children(parent: Page, folder: str, warn: Warn) -> None:
-    slugs = _sibling_slugs(parent.children, folder, warn)
+def _assign_children(parent: Page, folder: str, warn: Warn, style: Slugs = "title") -> None:
+    slugs = _sibling_slugs(parent.children, folder, warn, style)
     for child in parent.children:
         slug = slugs[child.id]
         if child.children or child.kind == "database":
             child_folder = _join(folder, slug)
             child.path = posixpath.join(child_folder, "index.md")
-            _assign_children(child, child_folder, warn)
+            _assign_children(child, folder if style == "id" else child_folder, warn, style)
         else:
             child.path = _join(folder, f"{slug}.md")
 

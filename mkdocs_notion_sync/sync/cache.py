@@ -183,6 +183,8 @@ class Cache:
         """Per page: what its last rendering depended on (site/render_cache.py)."""
         self.assets: Namespace[str] = Namespace(self, "asset", str)
         """Asset index key -> the stored file's name (site/assets.py)."""
+        self.history: Namespace[dict[str, list[str]]] = Namespace(self, "history", dict)
+        """Key `paths`: page id -> every site path it was published at (sync/history.py)."""
         self._meta: Namespace[Any] = Namespace(self, "meta", object)
 
     def _open(self) -> diskcache.Cache:
@@ -274,6 +276,18 @@ class Cache:
 
     def put_users(self, users: dict[str, dict[str, Any]]) -> None:
         self._meta.put("users", users)
+
+    # -- where pages were published ------------------------------------------------
+
+    def path_history(self) -> dict[str, list[str]]:
+        """Page id -> the site paths it was ever published at; `{}` when none is kept
+        (a damaged entry, too: it is rebuilt from this build on, and the redirects
+        file, if any, still holds the rest)."""
+        value = self.history.get("paths")
+        return value if isinstance(value, dict) else {}
+
+    def put_path_history(self, paths: dict[str, list[str]]) -> None:
+        self.history.put("paths", paths)
 
     # -- the whole store -----------------------------------------------------------
 

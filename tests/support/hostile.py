@@ -96,7 +96,8 @@ def browser_scheme(value: str) -> str | None:
 def active_content(html: str, *, theme: bool = False) -> list[str]:
     """Everything in the HTML that could run a payload: script elements that are not
     the theme's, event handler attributes, active elements (but the theme's search form
-    and icons), refresh redirects and links
+    and icons), refresh redirects (with `theme`, but a redirect page's to a relative URL
+    of the site) and links
     or sources whose scheme is not http(s), mailto or tel. Empty when the page is inert."""
     tree = BeautifulSoup(html, "html.parser")
     found: list[str] = []
@@ -110,7 +111,10 @@ def active_content(html: str, *, theme: bool = False) -> list[str]:
         ):
             found.append(f"element: {str(element)[:120]}")
         if element.name == "meta" and str(element.get("http-equiv", "")).lower() == "refresh":
-            found.append(f"refresh: {element}")
+            target = str(element.get("content", "")).split("url=", 1)[-1].strip()
+            same_site = browser_scheme(target) is None and not target.startswith(("//", "/\\"))
+            if not (theme and same_site):  # the plugin's redirect pages (#21) lead in-site
+                found.append(f"refresh: {element}")
         for name, value in element.attrs.items():
             text = " ".join(value) if isinstance(value, list) else str(value)
             if name.lower().startswith("on"):
