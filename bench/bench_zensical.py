@@ -44,38 +44,18 @@ JSON = dict[str, Any]
 
 
 def write_site(root: Path, api_url: str, root_id: str) -> Path:
-    """mkdocs.yml for both generators: Material, search, awesome-nav (Zensical's nav
-    files), the plugin's options, the converter's extensions and the sync's extension."""
-    import yaml
+    """mkdocs.yml for both generators: bench/run.py's site plus awesome-nav (Zensical's
+    nav files) and the sync's Markdown extension."""
+    from bench.run import write_site as write_bench_site
 
-    from mkdocs_notion_sync.render import MARKDOWN_EXTENSIONS
-
-    docs = root / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    (docs / "index.md").write_text("# Home\n\nHand-written home page.\n", encoding="utf-8")
-    config = {
-        "site_name": "Bench site",
-        "theme": {"name": "material"},
-        "plugins": [
-            "search",
-            "awesome-nav",
-            {
-                "notion-sync": {
-                    "sources": [{"page": root_id, "dest": "handbook"}],
-                    "api_url": api_url,
-                    "token": TOKEN,
-                    "cache_dir": ".notion-sync-cache",
-                    "concurrency": 8,
-                    "rate_limit": 10_000.0,
-                    "poll_interval": 0,
-                }
-            },
-        ],
-        "markdown_extensions": ["mkdocs_notion_sync.markdown_extension", *MARKDOWN_EXTENSIONS],
-    }
-    path = root / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return path
+    return write_bench_site(
+        root,
+        {"root": root_id, "api_url": api_url},
+        concurrency=8,
+        cache_dir=".notion-sync-cache",
+        plugins=("awesome-nav",),
+        extensions=("mkdocs_notion_sync.markdown_extension",),
+    )
 
 
 def peak_of(pid: int) -> float | None:

@@ -691,8 +691,17 @@ class Bench:
         return merged
 
 
-def write_site(root: Path, base: JSON, *, concurrency: int) -> Path:
-    """A project folder with mkdocs.yml (material theme, search) and docs/index.md."""
+def write_site(
+    root: Path,
+    base: JSON,
+    *,
+    concurrency: int,
+    cache_dir: str = ".cache/notion-sync",
+    plugins: tuple[str, ...] = (),
+    extensions: tuple[str, ...] = (),
+) -> Path:
+    """A project folder with mkdocs.yml (material theme, search, any other `plugins`) and
+    docs/index.md; bench_zensical.py writes its site with it too."""
     import yaml
 
     from mkdocs_notion_sync.render import MARKDOWN_EXTENSIONS
@@ -705,19 +714,20 @@ def write_site(root: Path, base: JSON, *, concurrency: int) -> Path:
         "theme": {"name": "material"},
         "plugins": [
             "search",
+            *plugins,
             {
                 "notion-sync": {
                     "sources": [{"page": base["root"], "dest": "handbook"}],
                     "api_url": base["api_url"],
                     "token": TOKEN,
-                    "cache_dir": ".cache/notion-sync",
+                    "cache_dir": cache_dir,
                     "concurrency": concurrency,
                     "rate_limit": FAST_RATE,
                     "poll_interval": 0,
                 }
             },
         ],
-        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "markdown_extensions": [*extensions, *MARKDOWN_EXTENSIONS],
     }
     path = root / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
