@@ -24,13 +24,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomically
 from ..errors import FolderError
 from ..places import site_file
 from .manifest import MANIFEST, META_DIR, Record, dump_manifest, parse_manifest
@@ -315,16 +315,7 @@ class SyncFolder:
         of what was written."""
         target = self.root / rel
         with self._disk(rel, "write"):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    fill(handle)
-                    os.fchmod(handle.fileno(), _file_mode())
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomically(target, fill, mode=_file_mode())
             return file_digest(target)
 
     def _remove(self, rel: str, record: Record) -> bool:

@@ -10,13 +10,12 @@ never removes another build's pages.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_atomically
 from ..errors import CacheError, ConfigError
 
 
@@ -62,15 +61,7 @@ class Staging:
         with self._disk(relative):
             if target.is_file() and target.read_bytes() == data:
                 return target
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomically(target, data)
         return target
 
     def prune(self) -> None:

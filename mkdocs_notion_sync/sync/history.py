@@ -14,16 +14,15 @@ one-line error naming the file and the entry.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..atomic import write_atomically
 from ..errors import ConfigError
 from ..notion.ids import api_id
 from .cache import Cache
@@ -191,14 +190,6 @@ def write_history_file(file: Path, history: PathHistory) -> None:
     except (OSError, UnicodeDecodeError):
         pass
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(file, text.encode("utf-8"))
     except OSError as error:
         raise ConfigError(f"redirects_file {file} cannot be written: {error}") from None
