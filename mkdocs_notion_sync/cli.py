@@ -37,7 +37,7 @@ from .folder_sync import (
 )
 from .log import log, redact
 from .notion.api import NotionAPI
-from .notion.objects import title_of
+from .notion.objects import one_line, title_of
 from .pipeline import Session
 from .progress import ProgressBar
 from .project import Project, load_project
@@ -275,8 +275,7 @@ def links_command(project: Project, fmt: str) -> int:
     width = max([len("URL"), *(len(row["url"]) for row in rows)])
     print(f"{'NOTION ID':<36}  {'URL':<{width}}  TITLE")
     for row in rows:
-        title = "".join(ch if ch.isprintable() else " " for ch in row["title"])
-        print(f"{row['id']:<36}  {row['url']:<{width}}  {title}".rstrip())
+        print(f"{row['id']:<36}  {row['url']:<{width}}  {one_line(row['title'])}".rstrip())
     return 0
 
 

@@ -40,6 +40,7 @@ from ..settings import Settings
 from . import answers
 from .answers import Malformed
 from .limits import MAX_ANSWER_BYTES, AnswerTooLarge
+from .objects import one_line
 from .pacing import (
     BLOCKED,
     RETRY_STATUSES,
@@ -367,10 +368,8 @@ _REQUEST_ID = re.compile(r"[\w-]{1,64}")
 
 
 def _said(text: object, limit: int = 300) -> str:
-    """Text from Notion's answer as part of our one line: control characters and line
-    breaks become spaces, and it is cut at `limit`."""
-    plain = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
-    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+    """Text from Notion's answer as part of our one line, cut at `limit`."""
+    return one_line(text, limit)
 
 
 def translate_api_error(error: APIResponseError, what: str) -> NotionSyncError:

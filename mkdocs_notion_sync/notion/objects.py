@@ -20,6 +20,14 @@ def payload(obj: dict[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def one_line(text: object, limit: int | None = None) -> str:
+    """Text from Notion (a title, an error message) as part of a line we print: control
+    characters (terminal escapes a Notion editor typed) and line breaks become spaces,
+    runs of spaces one, and it is cut at `limit` characters with an ellipsis."""
+    plain = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    return plain if limit is None or len(plain) <= limit else plain[: limit - 1] + "…"
+
+
 def plain_text(rich_text: Any) -> str:
     """The text a reader sees of a rich text array, for titles, alt text and captions."""
     if not isinstance(rich_text, list):

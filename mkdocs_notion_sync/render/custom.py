@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NotionSyncError, RendererError
+from ..notion.objects import one_line
 from .context import Block, RichText
 from .escape import escape_text, html_text
 from .rich_text import plain_text, render_rich_text
@@ -273,8 +274,7 @@ def _names(block: Block) -> tuple[str, ...]:
 
 def _one_line(text: str) -> str:
     """Text (an exception's message, a title from Notion) as one short printable line."""
-    shown = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+    return one_line(text, _SHOWN)
 
 
 def frozen_options(options: Mapping[str, Any]) -> Mapping[str, Any]:
