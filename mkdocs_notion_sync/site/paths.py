@@ -70,22 +70,10 @@ def _wanted_slug(page: Page) -> tuple[str, int]:
     return slug, rank
 
 
-def _key(path: str) -> str:
-    """What two paths must not share: the URL MkDocs serves them at (`x/foo.md` and
-    `x/foo/index.md` are both `/x/foo/`), compared without letter case, since one of
-    the two files would replace the other on a case-insensitive disk (macOS, Windows)."""
-    return url_key(path)
-
-
-def _shown(path: str) -> str:
-    """A path as a reader sees its URL: `handbook/notes/`."""
-    return shown(path)
-
-
 def _collision(page: Page, other: Page, wanted: str, given: str) -> str:
     return (
         f'pages "{page.title}" ({page.id}) and "{other.title}" ({other.id}) would have the '
-        f'same path {_shown(wanted)}; "{page.title}" is published at {_shown(given)} instead '
+        f'same path {shown(wanted)}; "{page.title}" is published at {shown(given)} instead '
         "(rename one of them in Notion to choose)"
     )
 
@@ -200,14 +188,14 @@ def _pull_apart(roots: list[Page], warn: Warn) -> None:
     level = sorted(roots, key=_precedence)
     while level:
         for page in level:
-            key = _key(page.path)
+            key = url_key(page.path)
             owner = claimed.get(key)
             if owner is None:
                 claimed[key] = page
                 continue
             wanted = page.path
             _move(page, everyone)
-            claimed[_key(page.path)] = page
+            claimed[url_key(page.path)] = page
             warn(_collision(page, owner, wanted, page.path))
         level = sorted((child for page in level for child in page.children), key=_precedence)
 
@@ -217,7 +205,7 @@ def _move(page: Page, everyone: list[Page]) -> None:
     leaf = not page.path.endswith("/index.md") and page.path != "index.md"
     base = page.path.removesuffix(".md") if leaf else posixpath.dirname(page.path)
     moving = set(page.walk())
-    used = {_key(p.path) for p in everyone if p not in moving}
+    used = {url_key(p.path) for p in everyone if p not in moving}
     for candidate in _variants(base or page_slug(page.title), page.id):
         key = candidate.lower()
         if key not in used and not any(u.startswith(key + "/") for u in used):

@@ -86,19 +86,22 @@ class PathHistory:
         return isinstance(other, PathHistory) and self.as_data() == other.as_data()
 
 
+def _served_stem(path: str) -> str:
+    """The folder a Markdown path is served as: `x/a.md` and `x/a/index.md` are `x/a`."""
+    stem = path.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index")
+
+
 def url_key(path: str) -> str:
     """What two Markdown paths served at one URL share (`x/a.md`, `x/a/index.md`),
     without letter case (a case-insensitive disk holds only one of the two files)."""
-    stem = path.removesuffix(".md")
-    stem = "" if stem == "index" else stem.removesuffix("/index")
-    return stem.lower()
+    return _served_stem(path).lower()
 
 
 def shown(path: str) -> str:
     """A path as a reader sees its URL: `handbook/notes/`."""
-    key = path.removesuffix(".md")
-    key = "" if key == "index" else key.removesuffix("/index")
-    return f"{key}/" if key else "the site root"
+    stem = _served_stem(path)
+    return f"{stem}/" if stem else "the site root"
 
 
 def load_history(cache: Cache, file: Path | None) -> PathHistory:
