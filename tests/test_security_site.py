@@ -6,13 +6,17 @@ test_browser.py."""
 from __future__ import annotations
 
 import html
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from .support.emulators import emulate
 from .support.hostile import (
+    HOSTILE_CHILD,
     HOSTILE_URLS,
     IMG,
     SCRIPT,
@@ -20,8 +24,12 @@ from .support.hostile import (
     active_content,
     browser_scheme,
     build_hostile_site,
+    hostile_site_config,
+    hostile_site_docs,
+    hostile_workspace,
 )
-from .support.sitebuild import BuiltSite
+from .support.sitebuild import BuiltSite, run_build, write_site
+from .support.workspaces import TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +113,53 @@ def test_url_properties_in_front_matter_are_refused_links(site: BuiltSite) -> No
         link = meta["properties"]["Link"]
         assert link == "" or browser_scheme(html.unescape(link)) in ("http", "https"), link
     assert any(url.startswith("javascript") for url in HOSTILE_URLS)
+
+
+def _published(site: Path) -> dict[str, bytes]:
+    """Every file of the built site but the sitemap (it dates itself)."""
+    return {
+        str(path.relative_to(site)): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file() and not path.name.startswith("sitemap.xml")
+    }
+
+
+def test_a_cold_and_a_warm_strict_build_of_the_hostile_site_agree(tmp_path: Path) -> None:
+    """A page renamed to another hostile title: the warm rebuild (cache kept) and a cold
+    one (cache gone, `redirects_file` kept) publish the same files byte for byte,
+    redirect pages included, print the same warnings and pass or fail --strict alike."""
+    with pytest.MonkeyPatch.context() as env, emulate(hostile_workspace()) as emu:
+        env.setenv("NOTION_TOKEN", TOKEN)
+        options = hostile_site_config(emu.url)
+        config = write_site(
+            tmp_path,
+            {**options["plugin"], "redirects_file": "redirects.yml"},
+            docs=hostile_site_docs(),
+            extra=options["extra"],
+            plugins_before=options["plugins_before"],
+        )
+        first = run_build(config)
+        assert first.error is None, first.messages()
+        old = {p for p in _published(first.site) if p.endswith("index.html")}
+        emu.workspace.rename_page(HOSTILE_CHILD, f"Moved {SCRIPT}\n\x1b[31m")
+        warm = run_build(config, strict=True)
+        warm_files = _published(warm.site)
+        shutil.rmtree(tmp_path / ".cache")
+        shutil.rmtree(warm.site)
+        cold = run_build(config, strict=True)
+        cold_files = _published(cold.site)
+    assert (cold.error is None) == (warm.error is None), (cold.messages(), warm.messages())
+    assert sorted(cold.warnings()) == sorted(warm.warnings())
+    assert sorted(cold_files) == sorted(warm_files)
+    differing = [name for name in cold_files if cold_files[name] != warm_files[name]]
+    assert differing == []
+    redirects = [
+        name
+        for name in old - {p for p in warm_files if b'http-equiv="refresh"' not in warm_files[p]}
+        if name in warm_files
+    ]
+    assert redirects, "the renamed page's old URL redirects"
+    for name in redirects:
+        page = warm_files[name].decode("utf-8")
+        assert active_content(page, theme=True) == [], name
+        assert "<script" not in page and "\x1b" not in page

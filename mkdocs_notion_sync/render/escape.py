@@ -129,8 +129,10 @@ def html_text(text: str) -> str:
     character references, which every one of those places shows as typed. A value a
     browser would follow as a `javascript:` or `vbscript:` link gets a zero-width space
     before its colon, which leaves it looking the same and makes it a relative URL
-    (`data:` is left alone: browsers no longer open it from a link).
+    (`data:` is left alone: browsers no longer open it from a link). Control
+    characters (terminal escapes typed into a title) are dropped, as in the Markdown.
     """
+    text = strip_controls(text)
     head, colon, tail = text.partition(":")
     scheme = _URL_INSIDE.sub("", head.lstrip(_URL_LEADING)).lower()
     if colon and scheme in ("javascript", "vbscript"):

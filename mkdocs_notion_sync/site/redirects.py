@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..render.escape import html_text
 from ..sync.history import PathHistory, url_key
 from ..sync.model import Page
 
@@ -104,7 +105,7 @@ def redirect_html(redirect: Redirect, *, directory_urls: bool, site_url: str | N
     if site_url:
         root = quote(site_url.rstrip("/"), safe=_URL_SAFE)  # no quote, space or `<`
         canonical = root + "/" + quote(target_url, safe="/.-_~")
-    title = html.escape(redirect.title or "the new page", quote=True)
+    title = html_text(redirect.title or "the new page")
     href_attr = html.escape(href, quote=True)
     canonical_attr = html.escape(canonical, quote=True)
     return (
